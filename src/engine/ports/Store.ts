@@ -1,0 +1,191 @@
+import type { Decision } from '../../shared/decision.js';
+import type { FailureType } from '../../shared/failureType.js';
+import type { ModelRole } from '../../shared/modelRole.js';
+import type { PhaseName } from '../../shared/phaseName.js';
+import type { RailResult } from '../../shared/railResultSchema.js';
+import type { TaskSpec } from '../../shared/taskSpecSchema.js';
+import type { TaskStatus } from '../../shared/taskStatus.js';
+
+export type SessionStatus = 'running' | 'completed' | 'stopped' | 'failed';
+
+export interface ProjectRecord {
+  id: number;
+  /** Absolute, real path of the repository root. */
+  path: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface SessionRecord {
+  /** Short unique id, also the branch suffix: `nightshift/<id>`. */
+  id: string;
+  projectId: number;
+  status: SessionStatus;
+  /** `branch`: deliver to `nightshift/<id>`; `direct`: fast-forward `targetBranch` if it has not moved. */
+  mode: 'branch' | 'direct';
+  /** Branch that receives commits. */
+  branch: string;
+  baseCommit: string;
+  /** Commit the delivery branch points to after the last delivered task, or null before the first. */
+  headCommit: string | null;
+  sandbox: string;
+  sandboxIsolated: boolean;
+  /** Model and backend per role, as described by the model client. */
+  models: Record<ModelRole, { model: string; backend: string }>;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+/** A task within a session: a "task run". */
+export interface TaskRunRecord {
+  id: number;
+  sessionId: string;
+  /** Position in the backlog, 0-based. */
+  ordinal: number;
+  spec: TaskSpec;
+  status: TaskStatus;
+  /** Why it ended as it did; empty while queued or running. */
+  reason: string;
+  attempts: number;
+  commit: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export interface AttemptRecord {
+  id: number;
+  taskRunId: number;
+  /** 1-based. */
+  number: number;
+  /** Null while running; `INTERRUPTED` when a crash cut it short. */
+  decision: Decision | 'INTERRUPTED' | null;
+  failureType: FailureType | null;
+  fingerprint: string | null;
+  /** Gate and review feedback handed to the next attempt. */
+  feedback: string;
+  startedAt: number;
+  endedAt: number | null;
+}
+
+export interface PhaseRecord {
+  attemptId: number;
+  phase: PhaseName;
+  ok: boolean;
+  detail: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+export interface ModelCallRecord {
+  attemptId: number | null;
+  taskRunId: number;
+  role: ModelRole;
+  promptId: string;
+  model: string;
+  backend: string;
+  promptTokens: number;
+  outputTokens: number;
+  durationMs: number;
+  timeToFirstTokenMs: number | null;
+  /** Null when the call succeeded. */
+  error: string | null;
+  at: number;
+}
+
+export interface FailureRecord {
+  taskRunId: number;
+  attemptId: number;
+  type: FailureType;
+  fingerprint: string;
+  file: string | null;
+  message: string;
+  at: number;
+}
+
+/** The durable audit record of one task run, exported as one JSONL line. */
+export interface AuditRecord {
+  taskRunId: number;
+  sessionId: string;
+  taskId: string;
+  title: string;
+  project: string;
+  branch: string;
+  models: Record<ModelRole, { model: string; backend: string }>;
+  sandbox: { kind: string; isolated: boolean };
+  status: TaskStatus;
+  /** Last attempt's decision. */
+  decision: Decision | null;
+  reason: string;
+  attempts: number;
+  /** Rails that failed in any attempt, with how many times. */
+  railsFired: Record<string, number>;
+  reviewVerdict: 'GO' | 'NO_GO' | 'DEMOTED' | null;
+  /** Whether the reviewer's quoted ask was found in the task text. */
+  askVerified: boolean | null;
+  filesChanged: string[];
+  testsAdded: string[];
+  commit: string | null;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** Everything `nightshift explain` shows for one task run. */
+export interface TaskExplanation {
+  taskRun: TaskRunRecord;
+  session: SessionRecord;
+  attempts: Array<
+    AttemptRecord & { phases: PhaseRecord[]; rails: RailResult[]; modelCalls: ModelCallRecord[] }
+  >;
+  failures: FailureRecord[];
+  audit: AuditRecord | null;
+}
+
+/**
+ * Durable records. Every method is synchronous and atomic on its own; `transaction` groups several.
+ * Implementations throw `StoreCorruptError` / `StoreUnavailableError` (from `engine/store/`) instead of
+ * ever recreating a damaged database.
+ */
+export interface Store {
+  upsertProject(options: { path: string; name: string; now: number }): ProjectRecord;
+  getProjectByPath(path: string): ProjectRecord | null;
+  createSession(options: Omit<SessionRecord, 'status' | 'headCommit' | 'endedAt'>): SessionRecord;
+  getSession(id: string): SessionRecord | null;
+  listSessions(options?: { projectId?: number; limit?: number }): SessionRecord[];
+  /** The newest session of a project whose status is still `running` (a crash left it so). */
+  findUnfinishedSession(projectId: number): SessionRecord | null;
+  updateSession(id: string, patch: Partial<Pick<SessionRecord, 'status' | 'headCommit' | 'endedAt'>>): void;
+
+  addTaskRuns(sessionId: string, specs: TaskSpec[]): TaskRunRecord[];
+  getTaskRun(id: number): TaskRunRecord | null;
+  listTaskRuns(sessionId: string): TaskRunRecord[];
+  updateTaskRun(
+    id: number,
+    patch: Partial<Pick<TaskRunRecord, 'status' | 'reason' | 'attempts' | 'commit' | 'startedAt' | 'endedAt'>>,
+  ): void;
+
+  startAttempt(options: { taskRunId: number; number: number; startedAt: number }): AttemptRecord;
+  finishAttempt(
+    id: number,
+    patch: Pick<AttemptRecord, 'decision' | 'failureType' | 'fingerprint' | 'feedback' | 'endedAt'>,
+  ): void;
+  listAttempts(taskRunId: number): AttemptRecord[];
+  /**
+   * Crash recovery: marks running attempts of a session `INTERRUPTED` and puts its running task runs
+   * back to `queued`. Returns how many task runs were requeued.
+   */
+  recoverInterrupted(sessionId: string, now: number): number;
+
+  recordPhase(record: PhaseRecord): void;
+  recordRails(attemptId: number, rails: RailResult[]): void;
+  recordModelCall(record: ModelCallRecord): void;
+  recordFailure(record: FailureRecord): void;
+  /** How many failures of a task run carry this fingerprint. */
+  countFingerprint(taskRunId: number, fingerprint: string): number;
+
+  writeAudit(record: AuditRecord): void;
+  listAudit(options?: { sessionId?: string }): AuditRecord[];
+  explain(taskRunId: number): TaskExplanation | null;
+
+  transaction<T>(fn: () => T): T;
+  dispose(): void;
+}

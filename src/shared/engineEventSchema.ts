@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { decisionSchema } from './decision.js';
+import { failureTypeSchema } from './failureType.js';
+import { modelRoleSchema } from './modelRole.js';
+import { phaseNameSchema } from './phaseName.js';
+import { railResultSchema } from './railResultSchema.js';
+import { taskStatusSchema } from './taskStatus.js';
+
+const base = { at: z.number().int() };
+
+/** Progress events consumed by the CLI, the desktop app and logs. `at` is epoch milliseconds. */
+export const engineEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...base,
+    type: z.literal('session/started'),
+    sessionId: z.string(),
+    projectPath: z.string(),
+    branch: z.string(),
+    taskCount: z.number().int(),
+    resumed: z.boolean(),
+    sandbox: z.string(),
+    isolated: z.boolean(),
+  }),
+  z.object({ ...base, type: z.literal('task/started'), sessionId: z.string(), taskRunId: z.number().int(), taskId: z.string(), title: z.string() }),
+  z.object({ ...base, type: z.literal('attempt/started'), taskRunId: z.number().int(), attempt: z.number().int(), maxAttempts: z.number().int() }),
+  z.object({ ...base, type: z.literal('phase/started'), taskRunId: z.number().int(), attempt: z.number().int(), phase: phaseNameSchema }),
+  z.object({
+    ...base,
+    type: z.literal('phase/finished'),
+    taskRunId: z.number().int(),
+    attempt: z.number().int(),
+    phase: phaseNameSchema,
+    ok: z.boolean(),
+    detail: z.string(),
+  }),
+  z.object({ ...base, type: z.literal('rail/result'), taskRunId: z.number().int(), attempt: z.number().int(), rail: railResultSchema }),
+  z.object({ ...base, type: z.literal('model/token'), taskRunId: z.number().int(), role: modelRoleSchema, text: z.string() }),
+  z.object({
+    ...base,
+    type: z.literal('attempt/decided'),
+    taskRunId: z.number().int(),
+    attempt: z.number().int(),
+    decision: decisionSchema,
+    failureType: failureTypeSchema.optional(),
+    fingerprint: z.string().optional(),
+    reason: z.string(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('task/finished'),
+    taskRunId: z.number().int(),
+    taskId: z.string(),
+    status: taskStatusSchema,
+    reason: z.string(),
+    commit: z.string().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('session/finished'),
+    sessionId: z.string(),
+    status: z.enum(['completed', 'stopped', 'failed']),
+    counts: z.record(taskStatusSchema, z.number().int()),
+    branch: z.string(),
+    headCommit: z.string().nullable(),
+  }),
+  z.object({ ...base, type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+]);
+
+export type EngineEvent = z.infer<typeof engineEventSchema>;

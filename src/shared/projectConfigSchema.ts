@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** `nightshift.json` at a project's root. Every field is optional; defaults are documented here. */
+export const projectConfigSchema = z
+  .object({
+    /** Full-suite test command run with `/bin/sh -c` in the workspace. Default: detected from the stack. */
+    testCommand: z.string().min(1).optional(),
+    /** Command that runs chosen test files; `{files}` is replaced by the quoted paths. Default: detected. */
+    testFileCommand: z.string().min(1).optional(),
+    /** Lint command; when set, the lint rail runs it. */
+    lintCommand: z.string().min(1).optional(),
+    /** Typecheck command; when set, the typecheck rail runs it. */
+    typecheckCommand: z.string().min(1).optional(),
+    /** Extra protected paths or globs (`*` within a segment, `**` across segments), relative to the root. */
+    protectedPaths: z.array(z.string().min(1)).default([]),
+    /** Maximum added plus removed lines in one task's diff. Default 400. */
+    maxDiffLines: z.number().int().positive().default(400),
+    /** Attempts per task before it is escalated to a human. Default 4. */
+    maxAttempts: z.number().int().min(1).max(20).default(4),
+    /** Wall-clock limit per command in milliseconds. Default 120000. */
+    commandTimeoutMs: z.number().int().positive().default(120_000),
+    /** Output kept per command stream in bytes; the rest is cut and marked. Default 1 MiB. */
+    outputLimitBytes: z.number().int().positive().default(1_048_576),
+    /** Ignored dependency folders linked read-only into the workspace. Default `node_modules`, `.venv`. */
+    linkDirs: z.array(z.string().min(1)).default(['node_modules', '.venv']),
+    /** Backlog file relative to the root. Default `TASKS.md`. */
+    tasksFile: z.string().min(1).default('TASKS.md'),
+  })
+  .strict();
+
+export type ProjectConfig = z.infer<typeof projectConfigSchema>;

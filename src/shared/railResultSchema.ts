@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { failureTypeSchema } from './failureType.js';
+
+/** The deterministic rails, in the order they are reported. */
+export const railNameSchema = z.enum([
+  'path-safety',
+  'protected-paths',
+  'scope',
+  'syntax',
+  'lint',
+  'typecheck',
+  'test-integrity',
+  'diff-size',
+  'stubs',
+  'bite',
+  'suite',
+]);
+
+export type RailName = z.infer<typeof railNameSchema>;
+
+/** One rail's outcome. A skipped rail (nothing to check) passes with a detail saying why. */
+export const railResultSchema = z.object({
+  name: railNameSchema,
+  passed: z.boolean(),
+  /** Human-readable explanation; command output is cut to 8 KB. */
+  detail: z.string(),
+  /** Set when the rail failed. */
+  failureType: failureTypeSchema.optional(),
+  /** The file the failure is about, when there is one (feeds the fingerprint). */
+  file: z.string().optional(),
+});
+
+export type RailResult = z.infer<typeof railResultSchema>;
