@@ -18,10 +18,14 @@ export const railNameSchema = z.enum([
 
 export type RailName = z.infer<typeof railNameSchema>;
 
-/** One rail's outcome. A skipped rail (nothing to check) passes with a detail saying why. */
+/**
+ * One rail's outcome. A rail with nothing to check passes with a detail saying why; a rail that could not
+ * run because an earlier rail made it meaningless or unsafe is `skipped` (and does not pass).
+ */
 export const railResultSchema = z.object({
   name: railNameSchema,
   passed: z.boolean(),
+  skipped: z.boolean().optional(),
   /** Human-readable explanation; command output is cut to 8 KB. */
   detail: z.string(),
   /** Set when the rail failed. */

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import type { Sandbox, SandboxResult, SandboxRunOptions } from '../ports/Sandbox.js';
+
+/**
+ * Runs commands directly on the host, UNSANDBOXED: no network, filesystem or resource isolation beyond a
+ * timeout that kills the whole process group and an output cap. Only for tests and explicit opt-in.
+ */
+export function createLocalSandbox(): Sandbox {
+  const running = new Set<number>();
+  return {
+    kind: 'local',
+    isolated: false,
+    run: (options) => runLocal(options, running),
+    async dispose() {
+      for (const pid of running) killGroup(pid);
+      running.clear();
+    },
+  };
+}
+
+function runLocal(options: SandboxRunOptions, running: Set<number>): Promise<SandboxResult> {
+  const started = Date.now();
+  const cwd = options.cwd ? `${options.workspaceDir}/${options.cwd}` : options.workspaceDir;
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', options.command], {
+      cwd,
+      env: { ...process.env, ...options.env, CI: '1', FORCE_COLOR: '0', NO_COLOR: '1' },
+      // A new process group lets the timeout kill the command's children too.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = capture(options.outputLimitBytes);
+    const err = capture(options.outputLimitBytes);
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    let outcome: SandboxResult['outcome'] = 'exited';
+    const stop = (why: SandboxResult['outcome']) => {
+      if (outcome === 'exited') outcome = why;
+      if (child.pid !== undefined) killGroup(child.pid);
+    };
+    const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
+    const onAbort = () => stop('cancelled');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (child.pid !== undefined) running.add(child.pid);
+    const finish = (exitCode: number | null, signal: string | null, spawnError?: Error) => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (child.pid !== undefined) {
+        // Grandchildren may outlive the shell; the group goes with it.
+        killGroup(child.pid);
+        running.delete(child.pid);
+      }
+      resolve({
+        outcome: spawnError ? 'spawn-error' : outcome,
+        exitCode: outcome === 'exited' && !spawnError ? exitCode : null,
+        signal,
+        stdout: out.text(),
+        stderr: spawnError ? `${err.text()}${spawnError.message}` : err.text(),
+        truncated: out.truncated || err.truncated,
+        durationMs: Date.now() - started,
+      });
+    };
+    // Background children holding the pipes open would otherwise delay 'close' until the timeout.
+    child.on('exit', () => child.pid !== undefined && killGroup(child.pid));
+    child.on('error', (error) => finish(null, null, error));
+    child.on('close', (code, signal) => finish(code, signal));
+  });
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+function capture(limit: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  return {
+    push(chunk: Buffer) {
+      if (size >= limit) {
+        truncated = true;
+        return;
+      }
+      const room = limit - size;
+      if (chunk.length > room) {
+        chunks.push(chunk.subarray(0, room));
+        size = limit;
+        truncated = true;
+      } else {
+        chunks.push(chunk);
+        size += chunk.length;
+      }
+    },
+    text() {
+      const body = Buffer.concat(chunks).toString('utf8');
+      return truncated ? `${body}\n[output truncated at ${limit} bytes]` : body;
+    },
+    get truncated() {
+      return truncated;
+    },
+  };
+}
