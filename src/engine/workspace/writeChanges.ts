@@ -1,0 +1,42 @@
+import { mkdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { FileChange } from '../ports/Vcs.js';
+import { resolveWorkspacePath } from './resolveWorkspacePath.js';
+
+/**
+ * Puts one side of a change set on disk: `before` reverts the changes, `after` restores them. A null side
+ * removes the file, and directories left empty by that are removed too, so a reverted new module does not
+ * linger as an empty package. Paths are validated like edits (`PathEscapeError`).
+ */
+export async function writeChanges(options: {
+  /** Absolute path of the workspace root. */
+  root: string;
+  changes: FileChange[];
+  /** Which content to write: `before` (revert) or `after` (restore). */
+  side: 'before' | 'after';
+}): Promise<void> {
+  const root = resolve(options.root);
+  const targets = options.changes.map((change) => ({
+    absolute: resolveWorkspacePath({ root, path: change.path }),
+    content: change[options.side],
+  }));
+  for (const { absolute, content } of targets) {
+    if (content === null) {
+      await rm(absolute, { force: true });
+      await removeEmptyParents(dirname(absolute), root);
+    } else {
+      await mkdir(dirname(absolute), { recursive: true });
+      await writeFile(absolute, content);
+    }
+  }
+}
+
+async function removeEmptyParents(dir: string, root: string): Promise<void> {
+  for (let current = dir; current !== root && current.startsWith(root); current = dirname(current)) {
+    try {
+      await rmdir(current);
+    } catch {
+      return;
+    }
+  }
+}
