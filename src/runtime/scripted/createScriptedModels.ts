@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { ModelOutputError } from '../../engine/models/ModelOutputError.js';
+import type { ModelClient, ModelRequest, ModelResult } from '../../engine/ports/ModelClient.js';
+import type { ModelRole } from '../../shared/modelRole.js';
+import { ModelCallAbortedError } from './ModelCallAbortedError.js';
+import { ScriptExhaustedError } from './ScriptExhaustedError.js';
+import type { ScriptedAnswer, ScriptedScript } from './scriptedScriptSchema.js';
+
+/** The phases that call models, each answered from the script key of the same name. */
+const SCRIPTED_PHASES = new Set(['plan', 'red', 'green', 'review'] as const);
+type ScriptedPhase = typeof SCRIPTED_PHASES extends Set<infer P> ? P : never;
+/** Streaming splits each reply into this many pieces, enough to exercise token consumers. */
+const CHUNKS = 4;
+const CHARS_PER_TOKEN = 4;
+
+/**
+ * A deterministic ModelClient that replays answers from a script. The n-th call for a task and phase
+ * gets the n-th answer; past the end the last answer repeats, so one bad answer drives a retry loop to
+ * its deadlock. JSON answers are sent pretty-printed, `{ raw }` answers as their literal text; either
+ * way the text is streamed through onToken in a few chunks, parsed and validated against the request's
+ * schema like a real backend's (ModelOutputError on failure). Throws ScriptExhaustedError when the
+ * script has nothing for the call, and ModelCallAbortedError when the request's signal aborts or the
+ * client is disposed mid-call.
+ */
+export function createScriptedModels(options: {
+  /** The answers; validate files with loadScriptedModels. */
+  script: ScriptedScript;
+  /** Where the script came from, named in errors. */
+  scriptPath?: string;
+  /** Pause before each streamed chunk in milliseconds, to mimic generation speed. Default 0. */
+  delayMs?: number;
+}): ModelClient {
+  const { script } = options;
+  const delayMs = options.delayMs ?? 0;
+  const calls = new Map<string, number>();
+  const disposed = new AbortController();
+
+  const nextAnswer = (taskId: string, phase: string): ScriptedAnswer => {
+    const key = SCRIPTED_PHASES.has(phase as ScriptedPhase) ? (phase as ScriptedPhase) : null;
+    const answers = key && (script.tasks[taskId]?.[key] ?? (key === 'review' ? script.defaults?.review : undefined));
+    if (!answers || answers.length === 0) throw new ScriptExhaustedError({ taskId, phase, scriptPath: options.scriptPath ?? null });
+    const callKey = `${taskId}\u0000${phase}`;
+    const index = calls.get(callKey) ?? 0;
+    calls.set(callKey, index + 1);
+    return answers[Math.min(index, answers.length - 1)]!;
+  };
+
+  const describe = (role: ModelRole) => ({ model: script.models?.[role] ?? `scripted-${role}`, backend: 'scripted' });
+
+  return {
+    async generate<T>(request: ModelRequest<T>): Promise<ModelResult<T>> {
+      const started = performance.now();
+      const aborted = () => new ModelCallAbortedError({ role: request.role, promptId: request.promptId });
+      const signals = request.signal ? [request.signal, disposed.signal] : [disposed.signal];
+      const signal = AbortSignal.any(signals);
+      if (signal.aborted) throw aborted();
+      const answer = nextAnswer(request.meta.taskId, request.meta.phase);
+      const text = isRaw(answer) ? answer.raw : JSON.stringify(answer, null, 2);
+
+      let firstTokenAt = started;
+      const size = Math.max(1, Math.ceil(text.length / CHUNKS));
+      const chunks = text === '' ? [''] : Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+      for (const [index, chunk] of chunks.entries()) {
+        await pause(delayMs, signal);
+        if (signal.aborted) throw aborted();
+        if (index === 0) firstTokenAt = performance.now();
+        request.onToken?.(chunk);
+      }
+
+      const usage = {
+        promptTokens: Math.ceil((request.system.length + request.user.length) / CHARS_PER_TOKEN),
+        outputTokens: Math.ceil(text.length / CHARS_PER_TOKEN),
+        durationMs: Math.round(performance.now() - started),
+        timeToFirstTokenMs: Math.round(firstTokenAt - started),
+      };
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch (error) {
+        throw new ModelOutputError({
+          role: request.role,
+          promptId: request.promptId,
+          output: text,
+          issues: `not JSON (${(error as Error).message})`,
+          cause: error,
+        });
+      }
+      const result = request.schema.safeParse(parsed);
+      if (!result.success) {
+        throw new ModelOutputError({ role: request.role, promptId: request.promptId, output: text, issues: z.prettifyError(result.error), cause: result.error });
+      }
+      return { value: result.data, text, ...describe(request.role), usage };
+    },
+
+    describe,
+
+    async dispose() {
+      disposed.abort();
+    },
+  };
+}
+
+function isRaw(answer: ScriptedAnswer): answer is { raw: string } {
+  return typeof answer === 'object' && answer !== null && !Array.isArray(answer) && Object.keys(answer).length === 1 && typeof answer.raw === 'string';
+}
+
+/** Waits `ms` (at least one macrotask, so callers can abort between chunks), ending early on abort. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** One scripted reply: `{ "raw": "..." }` is sent as literal text (to test bad output); anything else is sent as JSON. */
+const answerSchema = z.union([z.object({ raw: z.string() }).strict(), z.json()]);
+
+/** A phase's replies in call order; past the end the last one repeats. */
+const answersSchema = z.array(answerSchema).min(1, 'give at least one answer, or leave the phase out');
+
+/**
+ * A scripted model backend's file: deterministic replies per task and phase, for tests and demos.
+ * `models` names the model shown per role (default `scripted-<role>`); `defaults.review` answers the
+ * review of any task without its own `review` list.
+ */
+export const scriptedScriptSchema = z
+  .object({
+    models: z
+      .object({ brain: z.string().min(1).optional(), coder: z.string().min(1).optional(), qa: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    tasks: z.record(
+      z.string().min(1),
+      z
+        .object({ plan: answersSchema.optional(), red: answersSchema.optional(), green: answersSchema.optional(), review: answersSchema.optional() })
+        .strict(),
+    ),
+    defaults: z.object({ review: answersSchema.optional() }).strict().optional(),
+  })
+  .strict();
+
+export type ScriptedScript = z.infer<typeof scriptedScriptSchema>;
+export type ScriptedAnswer = z.infer<typeof answerSchema>;

@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { loadScriptedModels } from '../../../src/runtime/scripted/loadScriptedModels.js';
+import { ScriptInvalidError } from '../../../src/runtime/scripted/ScriptInvalidError.js';
+import { makeTempDir } from '../../utils/makeTempDir.js';
+
+async function loadError(path: string): Promise<ScriptInvalidError> {
+  const error: unknown = await loadScriptedModels({ path }).then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ScriptInvalidError);
+  return error as ScriptInvalidError;
+}
+
+describe('loadScriptedModels', () => {
+  it('loads a valid script file into a working client', async () => {
+    const path = join(makeTempDir(), 'script.json');
+    writeFileSync(path, JSON.stringify({ models: { brain: 'planner-x' }, tasks: { 'add-divide': { plan: [{ ok: true }] } } }));
+    const models = await loadScriptedModels({ path });
+    const result = await models.generate({
+      role: 'brain',
+      promptId: 'brain-plan@1',
+      system: 's',
+      user: 'u',
+      schema: z.object({ ok: z.boolean() }),
+      meta: { taskId: 'add-divide', phase: 'plan', attempt: 1 },
+    });
+    expect(result).toMatchObject({ value: { ok: true }, model: 'planner-x', backend: 'scripted' });
+  });
+
+  it('names the file and every JSON path that does not fit the schema', async () => {
+    const path = join(makeTempDir(), 'bad.json');
+    writeFileSync(
+      path,
+      JSON.stringify({ models: { brain: '' }, tasks: { T1: { green: [], gates: [{}] }, 'odd id': { red: 'x' } }, extra: 1 }),
+    );
+    const error = await loadError(path);
+    expect(error.message.startsWith(`Invalid model script ${path}: `)).toBe(true);
+    for (const fragment of ['$.models.brain', '$.tasks.T1.green', '$.tasks.T1: ', '"gates"', '$.tasks["odd id"].red', '"extra"']) {
+      expect(error.message).toContain(fragment);
+    }
+    expect(error.code).toBe('SCRIPT_INVALID');
+  });
+
+  it('reports unreadable files and invalid JSON', async () => {
+    const dir = makeTempDir();
+    expect((await loadError(join(dir, 'missing.json'))).message).toMatch(/missing\.json: cannot read it \(ENOENT\)/);
+    writeFileSync(join(dir, 'broken.json'), '{ "tasks": ');
+    expect((await loadError(join(dir, 'broken.json'))).message).toMatch(/broken\.json: not valid JSON/);
+  });
+});
