@@ -151,7 +151,7 @@ export interface Store {
   createSession(options: Omit<SessionRecord, 'status' | 'headCommit' | 'endedAt'>): SessionRecord;
   getSession(id: string): SessionRecord | null;
   listSessions(options?: { projectId?: number; limit?: number }): SessionRecord[];
-  /** The newest session of a project whose status is still `running` (a crash left it so). */
+  /** The newest session of a project that is `running` (a crash left it so) or `stopped` (resumable). */
   findUnfinishedSession(projectId: number): SessionRecord | null;
   updateSession(id: string, patch: Partial<Pick<SessionRecord, 'status' | 'headCommit' | 'endedAt'>>): void;
 

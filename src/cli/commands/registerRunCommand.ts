@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createEngine } from '../../engine/createEngine.js';
+import { parseBacklog } from '../../engine/backlog/parseBacklog.js';
+import { createPromptLibrary } from '../../engine/prompts/createPromptLibrary.js';
+import { createLocalSandbox } from '../../engine/sandbox/createLocalSandbox.js';
+import { createGitVcs } from '../../engine/vcs/createGitVcs.js';
+import { CliUsageError } from '../CliUsageError.js';
+import { createModelsFromSpec } from '../createModelsFromSpec.js';
+import { createProgressPrinter } from '../createProgressPrinter.js';
+import { openHost } from '../openHost.js';
+import { parseUntil } from '../parseUntil.js';
+
+/** `nightshift run <project-dir>`: the overnight loop over a backlog. */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run the backlog of a project: each task ends as a gated commit on nightshift/<session>, or refused with a reason')
+    .argument('<project-dir>', 'the git repository to work on')
+    .option('--tasks <file>', 'backlog file (default: TASKS.md, or tasksFile in nightshift.json)')
+    .option('--max-tasks <n>', 'start at most N tasks in this run', (value) => positiveInt(value, '--max-tasks'))
+    .option('--until <HH:MM>', 'start no new task after this local time')
+    .option('--models <spec>', 'model backend: scripted:FILE')
+    .option('--direct <branch>', 'fast-forward this branch (must not be checked out) instead of nightshift/<session>')
+    .option('--no-resume', 'start a new session even if the last one did not finish')
+    .option('--json', 'print engine events as JSON lines instead of the live display')
+    .option('--data-dir <dir>', 'where Nightshift keeps its database, workspaces and reports')
+    .action(async (projectDir: string, flags: RunFlags) => {
+      if (!flags.models) {
+        throw new CliUsageError({ message: 'No model backend given.', hint: 'Pass --models scripted:FILE.' });
+      }
+      const cwd = process.cwd();
+      const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
+      const models = await createModelsFromSpec({ spec: flags.models, cwd });
+      const engine = createEngine({
+        models,
+        store: host.store,
+        sandbox: createLocalSandbox(),
+        vcs: createGitVcs(),
+        clock: { now: () => Date.now() },
+        prompts: createPromptLibrary(),
+        workspacesDir: host.workspacesDir,
+        reportsDir: host.reportsDir,
+      });
+      const controller = new AbortController();
+      const onSignal = () => {
+        process.stderr.write('\nStopping after the current step; run the same command again to resume.\n');
+        controller.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const print = flags.json
+        ? (event: unknown) => process.stdout.write(`${JSON.stringify(event)}\n`)
+        : createProgressPrinter({ write: (text) => process.stdout.write(text), tty: process.stdout.isTTY === true });
+      try {
+        const tasks = flags.tasks ? await readTasks(resolve(cwd, flags.tasks), flags.tasks) : undefined;
+        const outcome = await engine.runSession({
+          projectDir: resolve(cwd, projectDir),
+          ...(tasks ? { tasks } : {}),
+          ...(flags.maxTasks !== undefined ? { maxTasks: flags.maxTasks } : {}),
+          ...(flags.until ? { until: parseUntil({ value: flags.until, now: Date.now() }) } : {}),
+          ...(flags.direct ? { mode: 'direct' as const, targetBranch: flags.direct } : {}),
+          resume: flags.resume,
+          onEvent: print,
+          signal: controller.signal,
+        });
+        process.exitCode = outcome.tasks.every((task) => task.status === 'done') ? 0 : 1;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await engine.dispose();
+        host.dispose();
+      }
+    });
+}
+
+interface RunFlags {
+  tasks?: string;
+  maxTasks?: number;
+  until?: string;
+  models?: string;
+  direct?: string;
+  resume: boolean;
+  json?: boolean;
+  dataDir?: string;
+}
+
+async function readTasks(path: string, source: string) {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new CliUsageError({ message: `Cannot read the backlog file ${path}.`, hint: 'Check the --tasks path.', context: { path } });
+  }
+  return parseBacklog({ text, source });
+}
+
+function positiveInt(value: string, flag: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) {
+    throw new CliUsageError({ message: `${flag} must be a positive whole number, not "${value}".`, hint: `For example ${flag} 3.` });
+  }
+  return parsed;
+}

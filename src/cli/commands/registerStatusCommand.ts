@@ -1,0 +1,62 @@
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { SessionRecord, Store } from '../../engine/ports/Store.js';
+import { CliUsageError } from '../CliUsageError.js';
+import { openHost } from '../openHost.js';
+
+/** `nightshift status`: recent sessions, or one session's tasks. */
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description('show recent sessions and their tasks')
+    .option('--project <dir>', 'only sessions of this project')
+    .option('--session <id>', 'show one session in detail')
+    .option('--limit <n>', 'how many sessions to list', '10')
+    .option('--json', 'print JSON')
+    .option('--data-dir <dir>', 'where Nightshift keeps its database')
+    .action((flags: { project?: string; session?: string; limit: string; json?: boolean; dataDir?: string }) => {
+      const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
+      try {
+        const sessions = pickSessions(host.store, flags);
+        const detailed = sessions.map((session) => ({ session, tasks: host.store.listTaskRuns(session.id) }));
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(detailed, null, 2)}\n`);
+          return;
+        }
+        if (detailed.length === 0) {
+          process.stdout.write('No sessions yet. Start one with: nightshift run <project-dir> --models scripted:FILE\n');
+          return;
+        }
+        for (const { session, tasks } of detailed) {
+          const started = new Date(session.startedAt).toISOString().replace('T', ' ').slice(0, 16);
+          process.stdout.write(`${session.id}  ${session.status.padEnd(9)} ${started}  ${session.branch}${session.headCommit ? ` @ ${session.headCommit.slice(0, 12)}` : ''}\n`);
+          for (const task of tasks) {
+            process.stdout.write(`  [${String(task.id).padStart(4)}] ${task.spec.id.padEnd(10)} ${task.status.padEnd(10)} ${task.spec.title}${task.reason ? ` — ${task.reason}` : ''}\n`);
+          }
+        }
+      } finally {
+        host.dispose();
+      }
+    });
+}
+
+function pickSessions(store: Store, flags: { project?: string; session?: string; limit: string }): SessionRecord[] {
+  if (flags.session) {
+    const session = store.getSession(flags.session);
+    if (!session) {
+      throw new CliUsageError({ message: `No session "${flags.session}".`, hint: 'Run `nightshift status` to list sessions.' });
+    }
+    return [session];
+  }
+  const limit = Number(flags.limit) || 10;
+  if (!flags.project) return store.listSessions({ limit });
+  let path: string;
+  try {
+    path = realpathSync(resolve(flags.project));
+  } catch {
+    throw new CliUsageError({ message: `No such project folder: ${flags.project}.`, hint: 'Pass the repository root you ran Nightshift on.' });
+  }
+  const project = store.getProjectByPath(path);
+  return project ? store.listSessions({ projectId: project.id, limit }) : [];
+}

@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { NightshiftError } from '../shared/NightshiftError.js';
+import { registerAuditCommand } from './commands/registerAuditCommand.js';
+import { registerExplainCommand } from './commands/registerExplainCommand.js';
+import { registerGateCommand } from './commands/registerGateCommand.js';
+import { registerRunCommand } from './commands/registerRunCommand.js';
+import { registerStatusCommand } from './commands/registerStatusCommand.js';
+
+/**
+ * Runs the `nightshift` command line and returns the exit code: 0 success, 1 work refused or failed
+ * (set by the command), 2 bad input or environment.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('nightshift')
+    .description('A local, governed overnight engineer: plan, failing test, code, deterministic gates, review, commit.')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerRunCommand(program);
+  registerStatusCommand(program);
+  registerExplainCommand(program);
+  registerAuditCommand(program);
+  registerGateCommand(program);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof NightshiftError) {
+      process.stderr.write(`nightshift: ${error.message}\n  ${error.hint}\n`);
+      return 2;
+    }
+    process.stderr.write(`nightshift: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}

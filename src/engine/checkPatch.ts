@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GateReport } from '../shared/gateReportSchema.js';
+import type { TaskSpec } from '../shared/taskSpecSchema.js';
+import { runGates } from './gates/runGates.js';
+import type { Sandbox } from './ports/Sandbox.js';
+import type { Vcs } from './ports/Vcs.js';
+import { detectStack } from './stack/detectStack.js';
+import { loadProjectConfig } from './stack/loadProjectConfig.js';
+import { changesFromUnifiedDiff } from './workspace/changesFromUnifiedDiff.js';
+import { resolveWorkspacePath } from './workspace/resolveWorkspacePath.js';
+import { writeChanges } from './workspace/writeChanges.js';
+
+/**
+ * The deterministic rails alone, on a unified diff applied to the repository's HEAD in a throwaway
+ * workspace (`nightshift gate`). The repository is only read.
+ */
+export async function checkPatch(options: {
+  /** The repository root. */
+  repoDir: string;
+  /** The task the patch claims to do; `targetFiles` are the planned files (empty: every file the patch modifies). */
+  task: TaskSpec;
+  /** Unified diff text (`git diff` style). */
+  patch: string;
+  vcs: Vcs;
+  sandbox: Sandbox;
+  /** Parent folder for the throwaway workspace. */
+  scratchDir: string;
+  signal?: AbortSignal;
+}): Promise<GateReport> {
+  const repo = await options.vcs.inspectRepo({ repoDir: options.repoDir });
+  const changes = await changesFromUnifiedDiff({
+    patch: options.patch,
+    readBefore: (path) => options.vcs.readFileAt({ repoDir: repo.root, commitOid: repo.headOid, path }),
+  });
+  await mkdir(options.scratchDir, { recursive: true });
+  const workspaceDir = join(await mkdtemp(join(options.scratchDir, 'gate-')), 'ws');
+  try {
+    await options.vcs.materialize({ repoDir: repo.root, commitOid: repo.headOid, workspaceDir });
+    const config = await loadProjectConfig({ root: workspaceDir });
+    if (options.task.testCommand) config.testCommand = options.task.testCommand;
+    for (const dir of config.linkDirs) {
+      if (existsSync(join(repo.root, dir)) && !existsSync(join(workspaceDir, dir))) {
+        await symlink(join(repo.root, dir), join(workspaceDir, dir), 'dir');
+      }
+    }
+    const stack = await detectStack({ root: workspaceDir, config });
+    const safe = changes.every((change) => {
+      try {
+        resolveWorkspacePath({ root: workspaceDir, path: change.path });
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (safe) await writeChanges({ root: workspaceDir, changes, side: 'after' });
+    const planned = options.task.targetFiles.length > 0 ? options.task.targetFiles : changes.map((change) => change.path);
+    return await runGates({
+      workspaceDir,
+      changes,
+      scope: { plannedFiles: planned, testFiles: changes.map((change) => change.path).filter((path) => stack.isTestFile(path)) },
+      stack,
+      config,
+      sandbox: options.sandbox,
+      applied: safe,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } finally {
+    await rm(join(workspaceDir, '..'), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,306 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EngineEvent } from '../shared/engineEventSchema.js';
+import type { TaskSpec } from '../shared/taskSpecSchema.js';
+import type { TaskStatus } from '../shared/taskStatus.js';
+import { orderTasks } from './backlog/orderTasks.js';
+import { parseBacklog } from './backlog/parseBacklog.js';
+import { BacklogNotFoundError } from './loop/BacklogNotFoundError.js';
+import { BranchMovedOutsideError } from './loop/BranchMovedOutsideError.js';
+import { createSessionId } from './loop/createSessionId.js';
+import { DirectModeError } from './loop/DirectModeError.js';
+import { runTask } from './loop/runTask.js';
+import type { Clock } from './ports/Clock.js';
+import type { ModelClient } from './ports/ModelClient.js';
+import type { Sandbox } from './ports/Sandbox.js';
+import type { SessionRecord, Store, TaskRunRecord } from './ports/Store.js';
+import type { Vcs } from './ports/Vcs.js';
+import type { PromptLibrary } from './prompts/PromptLibrary.js';
+import { detectStack } from './stack/detectStack.js';
+import { loadProjectConfig } from './stack/loadProjectConfig.js';
+
+/** Everything the engine touches, injected. */
+export interface EngineDeps {
+  models: ModelClient;
+  store: Store;
+  sandbox: Sandbox;
+  vcs: Vcs;
+  clock: Clock;
+  prompts: PromptLibrary;
+  /** Folder for private workspaces, one per session (from `openDataDir`). */
+  workspacesDir: string;
+  /** Folder for handoff reports (from `openDataDir`). */
+  reportsDir: string;
+}
+
+export interface RunSessionOptions {
+  /** The user's repository root. */
+  projectDir: string;
+  /** Tasks to run instead of the project's backlog file. */
+  tasks?: TaskSpec[];
+  /** Backlog file relative to the project root (or absolute). Default: `tasksFile` from nightshift.json. */
+  tasksFile?: string;
+  /** Start at most this many tasks in this run. Default: all. */
+  maxTasks?: number;
+  /** Start no task after this time, epoch milliseconds. Default: no limit. */
+  until?: number;
+  /** `branch` (default) delivers to `nightshift/<session>`; `direct` fast-forwards `targetBranch`. */
+  mode?: 'branch' | 'direct';
+  /** Branch to fast-forward in direct mode; must not be checked out. */
+  targetBranch?: string;
+  /** Resume the project's unfinished session when there is one. Default true. */
+  resume?: boolean;
+  onEvent?: (event: EngineEvent) => void;
+  /** Stops the session between steps; the running task is put back in the queue. */
+  signal?: AbortSignal;
+}
+
+export interface SessionOutcome {
+  session: SessionRecord;
+  tasks: TaskRunRecord[];
+}
+
+export interface Engine {
+  runSession(options: RunSessionOptions): Promise<SessionOutcome>;
+  dispose(): Promise<void>;
+}
+
+/** The governed loop: a backlog in, gated commits on a branch out. */
+export function createEngine(deps: EngineDeps): Engine {
+  return {
+    runSession: (options) => runSession(deps, options),
+    async dispose() {
+      await deps.sandbox.dispose();
+      await deps.models.dispose();
+    },
+  };
+}
+
+async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise<SessionOutcome> {
+  const { store, vcs, clock } = deps;
+  const emit = (event: EngineEvent) => options.onEvent?.(event);
+  const repo = await vcs.inspectRepo({ repoDir: options.projectDir });
+  const config = await loadProjectConfig({ root: repo.root });
+  const stack = await detectStack({ root: repo.root, config });
+  const project = store.upsertProject({ path: repo.root, name: repo.root.split('/').pop() ?? repo.root, now: clock.now() });
+
+  const unfinished = options.resume === false ? null : store.findUnfinishedSession(project.id);
+  let session: SessionRecord;
+  let resumed = false;
+  if (unfinished) {
+    session = unfinished;
+    resumed = true;
+    store.recoverInterrupted(session.id, clock.now());
+    store.updateSession(session.id, { status: 'running', endedAt: null });
+  } else {
+    const specs = orderTasks({ tasks: options.tasks ?? (await readBacklog(repo.root, options.tasksFile ?? config.tasksFile)) });
+    const mode = options.mode ?? 'branch';
+    const id = createSessionId({ now: clock.now() });
+    let branch = `nightshift/${id}`;
+    let baseCommit = repo.headOid;
+    if (mode === 'direct') {
+      const target = options.targetBranch;
+      if (!target) throw new DirectModeError({ message: 'Direct mode needs a target branch.', context: {} });
+      if (target === repo.currentBranch) {
+        throw new DirectModeError({
+          message: `Branch "${target}" is checked out, and moving it would change what your working tree is compared against.`,
+          context: { branch: target },
+        });
+      }
+      const targetOid = await vcs.readBranch({ repoDir: repo.root, branch: target });
+      if (!targetOid) throw new DirectModeError({ message: `Branch "${target}" does not exist.`, context: { branch: target } });
+      branch = target;
+      baseCommit = targetOid;
+    }
+    const describe = (role: 'brain' | 'coder' | 'qa') => deps.models.describe(role);
+    session = store.transaction(() => {
+      const created = store.createSession({
+        id,
+        projectId: project.id,
+        mode,
+        branch,
+        baseCommit,
+        sandbox: deps.sandbox.kind,
+        sandboxIsolated: deps.sandbox.isolated,
+        models: { brain: describe('brain'), coder: describe('coder'), qa: describe('qa') },
+        startedAt: clock.now(),
+      });
+      store.addTaskRuns(created.id, specs);
+      return created;
+    });
+  }
+
+  const branchOid = await vcs.readBranch({ repoDir: repo.root, branch: session.branch });
+  await reconcileDelivered(deps, session, repo.root, branchOid);
+  session = store.getSession(session.id) ?? session;
+  const expectedOid = session.headCommit ?? (session.mode === 'direct' ? session.baseCommit : null);
+  if (branchOid !== expectedOid) {
+    throw new BranchMovedOutsideError({ branch: session.branch, expected: expectedOid, actual: branchOid });
+  }
+  let headOid = session.headCommit ?? session.baseCommit;
+
+  const workspaceDir = join(deps.workspacesDir, session.id);
+  await rm(workspaceDir, { recursive: true, force: true });
+  await vcs.materialize({ repoDir: repo.root, commitOid: headOid, workspaceDir });
+  await linkDependencyDirs(repo.root, workspaceDir, config.linkDirs);
+
+  const taskRuns = store.listTaskRuns(session.id);
+  emit({
+    type: 'session/started',
+    at: clock.now(),
+    sessionId: session.id,
+    projectPath: repo.root,
+    branch: session.branch,
+    taskCount: taskRuns.length,
+    resumed,
+    sandbox: deps.sandbox.kind,
+    isolated: deps.sandbox.isolated,
+  });
+  if (!deps.sandbox.isolated) {
+    emit({ type: 'log', at: clock.now(), level: 'warn', message: `Commands run UNSANDBOXED on this machine (sandbox "${deps.sandbox.kind}").` });
+  }
+
+  let started = 0;
+  let stopped = false;
+  for (const initial of taskRuns) {
+    const taskRun = store.getTaskRun(initial.id) ?? initial;
+    if (taskRun.status !== 'queued') continue;
+    if (options.signal?.aborted || (options.maxTasks !== undefined && started >= options.maxTasks)) {
+      stopped = true;
+      break;
+    }
+    if (options.until !== undefined && clock.now() >= options.until) {
+      emit({ type: 'log', at: clock.now(), level: 'info', message: 'The --until time has passed; no new task is started.' });
+      stopped = true;
+      break;
+    }
+    const blocker = findFailedDependency(store.listTaskRuns(session.id), taskRun);
+    if (blocker) {
+      const reason = `dependency ${blocker.spec.id} ended ${blocker.status}`;
+      store.updateTaskRun(taskRun.id, { status: 'skipped', reason, startedAt: clock.now(), endedAt: clock.now() });
+      emit({ type: 'task/finished', at: clock.now(), taskRunId: taskRun.id, taskId: taskRun.spec.id, status: 'skipped', reason });
+      continue;
+    }
+    started += 1;
+    store.updateTaskRun(taskRun.id, { status: 'running', startedAt: taskRun.startedAt ?? clock.now() });
+    emit({ type: 'task/started', at: clock.now(), sessionId: session.id, taskRunId: taskRun.id, taskId: taskRun.spec.id, title: taskRun.spec.title });
+    const current = store.getSession(session.id) ?? session;
+    const expectedBranchOid = current.mode === 'direct' ? current.headCommit ?? current.baseCommit : current.headCommit;
+    try {
+      const outcome = await runTask({
+        session: current,
+        taskRun: store.getTaskRun(taskRun.id) ?? taskRun,
+        repoRoot: repo.root,
+        workspaceDir,
+        reportsDir: deps.reportsDir,
+        headOid,
+        expectedBranchOid,
+        stack,
+        config,
+        models: deps.models,
+        store,
+        sandbox: deps.sandbox,
+        vcs,
+        clock,
+        prompts: deps.prompts,
+        emit,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      store.updateTaskRun(taskRun.id, { status: outcome.status, reason: outcome.reason, commit: outcome.commit, endedAt: clock.now() });
+      if (outcome.commit) headOid = outcome.commit;
+      emit({
+        type: 'task/finished',
+        at: clock.now(),
+        taskRunId: taskRun.id,
+        taskId: taskRun.spec.id,
+        status: outcome.status,
+        reason: outcome.reason,
+        ...(outcome.commit ? { commit: outcome.commit } : {}),
+      });
+    } catch (error) {
+      if (options.signal?.aborted) {
+        store.recoverInterrupted(session.id, clock.now());
+        stopped = true;
+        break;
+      }
+      throw error;
+    }
+  }
+
+  const finalTasks = store.listTaskRuns(session.id);
+  const remaining = finalTasks.some((task) => task.status === 'queued' || task.status === 'running');
+  const status = stopped && remaining ? 'stopped' : 'completed';
+  // A stopped session stays resumable (findUnfinishedSession returns it); a finished backlog closes it.
+  store.updateSession(session.id, { status: remaining ? 'stopped' : 'completed', endedAt: clock.now() });
+  const finalSession = store.getSession(session.id) ?? session;
+  emit({
+    type: 'session/finished',
+    at: clock.now(),
+    sessionId: session.id,
+    status,
+    counts: countStatuses(finalTasks),
+    branch: session.branch,
+    headCommit: finalSession.headCommit,
+  });
+  return { session: finalSession, tasks: finalTasks };
+}
+
+async function readBacklog(root: string, file: string): Promise<TaskSpec[]> {
+  const path = file.startsWith('/') ? file : join(root, file);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new BacklogNotFoundError({ path });
+  }
+  return parseBacklog({ text, source: file });
+}
+
+/**
+ * A crash can land between moving the branch and recording the task as done; the commit's trailers say
+ * which task run it delivered, so the records catch up instead of running the task twice.
+ */
+async function reconcileDelivered(deps: EngineDeps, session: SessionRecord, root: string, branchOid: string | null): Promise<void> {
+  if (!branchOid || branchOid === session.headCommit) return;
+  const log = await deps.vcs.log({ repoDir: root, oid: branchOid, depth: 200 });
+  const delivered: Array<{ runId: number; oid: string }> = [];
+  for (const entry of log) {
+    if (entry.oid === session.baseCommit || entry.oid === session.headCommit) break;
+    const session_ = /^Nightshift-Session: (.+)$/m.exec(entry.message)?.[1]?.trim();
+    const run = /^Nightshift-Run: (\d+)$/m.exec(entry.message)?.[1];
+    if (session_ !== session.id || !run) return;
+    delivered.push({ runId: Number(run), oid: entry.oid });
+  }
+  deps.store.transaction(() => {
+    for (const { runId, oid } of delivered.reverse()) {
+      deps.store.updateTaskRun(runId, { status: 'done', reason: `committed ${oid.slice(0, 12)} (recorded after a restart)`, commit: oid, endedAt: deps.clock.now() });
+    }
+    deps.store.updateSession(session.id, { headCommit: branchOid });
+  });
+}
+
+async function linkDependencyDirs(root: string, workspaceDir: string, dirs: string[]): Promise<void> {
+  for (const dir of dirs) {
+    const source = join(root, dir);
+    const target = join(workspaceDir, dir);
+    if (existsSync(source) && !existsSync(target)) {
+      await mkdir(join(target, '..'), { recursive: true });
+      await symlink(source, target, 'dir');
+    }
+  }
+}
+
+function findFailedDependency(all: TaskRunRecord[], taskRun: TaskRunRecord): TaskRunRecord | null {
+  for (const id of taskRun.spec.dependsOn) {
+    const dependency = all.find((candidate) => candidate.spec.id === id);
+    if (dependency && dependency.status !== 'done') return dependency;
+  }
+  return null;
+}
+
+function countStatuses(tasks: TaskRunRecord[]): Record<TaskStatus, number> {
+  const counts: Record<TaskStatus, number> = { queued: 0, running: 0, done: 0, failed: 0, deadlocked: 0, escalated: 0, skipped: 0 };
+  for (const task of tasks) counts[task.status] += 1;
+  return counts;
+}
