@@ -1,0 +1,133 @@
+/**
+ * The schema, as ordered migrations: entry `i` brings a database from `PRAGMA user_version` `i` to `i + 1`.
+ * Released entries are never edited; a schema change is a new entry at the end. CHECK lists are spelled
+ * out here rather than derived from the shared enums so that a shipped migration never changes meaning.
+ */
+export const migrations: ReadonlyArray<{ name: string; sql: string }> = [
+  {
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE projects (
+        id         INTEGER PRIMARY KEY,
+        path       TEXT    NOT NULL UNIQUE,
+        name       TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        id               TEXT    PRIMARY KEY,
+        project_id       INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        status           TEXT    NOT NULL CHECK (status IN ('running', 'completed', 'stopped', 'failed')),
+        mode             TEXT    NOT NULL CHECK (mode IN ('branch', 'direct')),
+        branch           TEXT    NOT NULL,
+        base_commit      TEXT    NOT NULL,
+        head_commit      TEXT,
+        sandbox          TEXT    NOT NULL,
+        sandbox_isolated INTEGER NOT NULL CHECK (sandbox_isolated IN (0, 1)),
+        models           TEXT    NOT NULL, -- JSON: role -> { model, backend }
+        started_at       INTEGER NOT NULL,
+        ended_at         INTEGER
+      );
+      CREATE INDEX sessions_by_project ON sessions (project_id, started_at);
+
+      CREATE TABLE task_runs (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT    NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        ordinal     INTEGER NOT NULL,
+        task_id     TEXT    NOT NULL,
+        spec        TEXT    NOT NULL, -- JSON TaskSpec
+        status      TEXT    NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ('queued', 'running', 'done', 'failed', 'deadlocked', 'escalated', 'skipped')),
+        reason      TEXT    NOT NULL DEFAULT '',
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        commit_sha  TEXT,
+        started_at  INTEGER,
+        ended_at    INTEGER,
+        UNIQUE (session_id, ordinal)
+      );
+
+      CREATE TABLE attempts (
+        id           INTEGER PRIMARY KEY,
+        task_run_id  INTEGER NOT NULL REFERENCES task_runs (id) ON DELETE CASCADE,
+        number       INTEGER NOT NULL CHECK (number >= 1),
+        decision     TEXT    CHECK (decision IN ('COMMIT', 'RETRY', 'DEADLOCK', 'ESCALATE', 'INTERRUPTED')),
+        failure_type TEXT,
+        fingerprint  TEXT,
+        feedback     TEXT    NOT NULL DEFAULT '',
+        started_at   INTEGER NOT NULL,
+        ended_at     INTEGER,
+        UNIQUE (task_run_id, number)
+      );
+
+      CREATE TABLE phase_results (
+        id         INTEGER PRIMARY KEY,
+        attempt_id INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+        phase      TEXT    NOT NULL,
+        ok         INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        detail     TEXT    NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at   INTEGER NOT NULL
+      );
+      CREATE INDEX phase_results_by_attempt ON phase_results (attempt_id);
+
+      -- One row per rail per attempt, kept in the order the rails reported.
+      CREATE TABLE gate_results (
+        id           INTEGER PRIMARY KEY,
+        attempt_id   INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+        name         TEXT    NOT NULL,
+        passed       INTEGER NOT NULL CHECK (passed IN (0, 1)),
+        skipped      INTEGER CHECK (skipped IN (0, 1)), -- NULL when the rail did not say
+        detail       TEXT    NOT NULL,
+        failure_type TEXT,
+        file         TEXT
+      );
+      CREATE INDEX gate_results_by_attempt ON gate_results (attempt_id);
+
+      CREATE TABLE model_calls (
+        id             INTEGER PRIMARY KEY,
+        task_run_id    INTEGER NOT NULL REFERENCES task_runs (id) ON DELETE CASCADE,
+        -- Tokens spent stay accounted to the task run even if its attempt row goes.
+        attempt_id     INTEGER REFERENCES attempts (id) ON DELETE SET NULL,
+        role           TEXT    NOT NULL,
+        prompt_id      TEXT    NOT NULL,
+        model          TEXT    NOT NULL,
+        backend        TEXT    NOT NULL,
+        prompt_tokens  INTEGER NOT NULL,
+        output_tokens  INTEGER NOT NULL,
+        duration_ms    INTEGER NOT NULL,
+        ttft_ms        INTEGER,
+        error          TEXT,
+        at             INTEGER NOT NULL
+      );
+      CREATE INDEX model_calls_by_task_run ON model_calls (task_run_id);
+      CREATE INDEX model_calls_by_attempt ON model_calls (attempt_id);
+
+      CREATE TABLE failures (
+        id          INTEGER PRIMARY KEY,
+        task_run_id INTEGER NOT NULL REFERENCES task_runs (id) ON DELETE CASCADE,
+        attempt_id  INTEGER NOT NULL REFERENCES attempts (id) ON DELETE CASCADE,
+        type        TEXT    NOT NULL,
+        fingerprint TEXT    NOT NULL,
+        file        TEXT,
+        message     TEXT    NOT NULL,
+        at          INTEGER NOT NULL
+      );
+      -- Deadlock detection counts repeats of a fingerprint within a task run.
+      CREATE INDEX failures_by_fingerprint ON failures (task_run_id, fingerprint);
+      CREATE INDEX failures_by_attempt ON failures (attempt_id);
+
+      CREATE TABLE audit_records (
+        task_run_id INTEGER PRIMARY KEY REFERENCES task_runs (id) ON DELETE CASCADE,
+        session_id  TEXT    NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        task_id     TEXT    NOT NULL,
+        status      TEXT    NOT NULL,
+        decision    TEXT,
+        commit_sha  TEXT,
+        started_at  INTEGER NOT NULL,
+        ended_at    INTEGER NOT NULL,
+        record      TEXT    NOT NULL -- JSON AuditRecord, the exported line
+      );
+      CREATE INDEX audit_records_by_session ON audit_records (session_id, started_at);
+    `,
+  },
+];
