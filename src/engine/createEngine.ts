@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EngineEvent } from '../shared/engineEventSchema.js';
+import type { ProjectConfig } from '../shared/projectConfigSchema.js';
 import type { TaskSpec } from '../shared/taskSpecSchema.js';
 import type { TaskStatus } from '../shared/taskStatus.js';
 import { orderTasks } from './backlog/orderTasks.js';
@@ -18,6 +19,7 @@ import type { SessionRecord, Store, TaskRunRecord } from './ports/Store.js';
 import type { Vcs } from './ports/Vcs.js';
 import type { PromptLibrary } from './prompts/PromptLibrary.js';
 import { detectStack } from './stack/detectStack.js';
+import type { StackProfile } from './stack/StackProfile.js';
 import { loadProjectConfig } from './stack/loadProjectConfig.js';
 
 /** Everything the engine touches, injected. */
@@ -81,20 +83,18 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
   const { store, vcs, clock } = deps;
   const emit = (event: EngineEvent) => options.onEvent?.(event);
   const repo = await vcs.inspectRepo({ repoDir: options.projectDir });
-  const config = await loadProjectConfig({ root: repo.root });
-  const stack = await detectStack({ root: repo.root, config });
   const project = store.upsertProject({ path: repo.root, name: repo.root.split('/').pop() ?? repo.root, now: clock.now() });
 
   const unfinished = options.resume === false ? null : store.findUnfinishedSession(project.id);
   let session: SessionRecord;
   let resumed = false;
+  let prepared: PreparedWorkspace | null = null;
   if (unfinished) {
     session = unfinished;
     resumed = true;
     store.recoverInterrupted(session.id, clock.now());
     store.updateSession(session.id, { status: 'running', endedAt: null });
   } else {
-    const specs = orderTasks({ tasks: options.tasks ?? (await readBacklog(repo.root, options.tasksFile ?? config.tasksFile)) });
     const mode = options.mode ?? 'branch';
     const id = createSessionId({ now: clock.now() });
     let branch = `nightshift/${id}`;
@@ -113,6 +113,12 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
       branch = target;
       baseCommit = targetOid;
     }
+    // The project is judged as committed (config, stack), never by the user's uncommitted edits; the
+    // backlog is the exception, since users write it just before starting.
+    prepared = await prepareWorkspace(deps, repo.root, id, baseCommit);
+    const specs = orderTasks({
+      tasks: options.tasks ?? (await readBacklog(repo.root, options.tasksFile ?? prepared.config.tasksFile)),
+    });
     const describe = (role: 'brain' | 'coder' | 'qa') => deps.models.describe(role);
     session = store.transaction(() => {
       const created = store.createSession({
@@ -140,10 +146,7 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
   }
   let headOid = session.headCommit ?? session.baseCommit;
 
-  const workspaceDir = join(deps.workspacesDir, session.id);
-  await rm(workspaceDir, { recursive: true, force: true });
-  await vcs.materialize({ repoDir: repo.root, commitOid: headOid, workspaceDir });
-  await linkDependencyDirs(repo.root, workspaceDir, config.linkDirs);
+  const { workspaceDir, config, stack } = prepared ?? (await prepareWorkspace(deps, repo.root, session.id, headOid));
 
   const taskRuns = store.listTaskRuns(session.id);
   emit({
@@ -178,7 +181,31 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
     const blocker = findFailedDependency(store.listTaskRuns(session.id), taskRun);
     if (blocker) {
       const reason = `dependency ${blocker.spec.id} ended ${blocker.status}`;
-      store.updateTaskRun(taskRun.id, { status: 'skipped', reason, startedAt: clock.now(), endedAt: clock.now() });
+      store.transaction(() => {
+        store.updateTaskRun(taskRun.id, { status: 'skipped', reason, startedAt: clock.now(), endedAt: clock.now() });
+        store.writeAudit({
+          taskRunId: taskRun.id,
+          sessionId: session.id,
+          taskId: taskRun.spec.id,
+          title: taskRun.spec.title,
+          project: repo.root,
+          branch: session.branch,
+          models: session.models,
+          sandbox: { kind: session.sandbox, isolated: session.sandboxIsolated },
+          status: 'skipped',
+          decision: null,
+          reason,
+          attempts: 0,
+          railsFired: {},
+          reviewVerdict: null,
+          askVerified: null,
+          filesChanged: [],
+          testsAdded: [],
+          commit: null,
+          startedAt: clock.now(),
+          endedAt: clock.now(),
+        });
+      });
       emit({ type: 'task/finished', at: clock.now(), taskRunId: taskRun.id, taskId: taskRun.spec.id, status: 'skipped', reason });
       continue;
     }
@@ -244,6 +271,28 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
     headCommit: finalSession.headCommit,
   });
   return { session: finalSession, tasks: finalTasks };
+}
+
+interface PreparedWorkspace {
+  workspaceDir: string;
+  config: ProjectConfig;
+  stack: StackProfile;
+}
+
+/** A fresh workspace at `commitOid`, with the project's config and test stack read from it. */
+async function prepareWorkspace(deps: EngineDeps, root: string, sessionId: string, commitOid: string): Promise<PreparedWorkspace> {
+  const workspaceDir = join(deps.workspacesDir, sessionId);
+  await rm(workspaceDir, { recursive: true, force: true });
+  try {
+    await deps.vcs.materialize({ repoDir: root, commitOid, workspaceDir });
+    const config = await loadProjectConfig({ root: workspaceDir });
+    await linkDependencyDirs(root, workspaceDir, config.linkDirs);
+    const stack = await detectStack({ root: workspaceDir, config });
+    return { workspaceDir, config, stack };
+  } catch (error) {
+    await rm(workspaceDir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 async function readBacklog(root: string, file: string): Promise<TaskSpec[]> {

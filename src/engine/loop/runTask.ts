@@ -120,7 +120,8 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
   let lastDecision: Decision | null = null;
   let lastDiff = '';
   const startedAt = clock.now();
-  const attemptsBefore = taskRun.attempts;
+  // A crash can land between starting an attempt and counting it; the attempt rows are the truth.
+  const attemptsBefore = store.listAttempts(taskRun.id).length;
 
   for (let number = attemptsBefore + 1; number <= maxAttempts; number += 1) {
     throwIfAborted(ctx.signal);

@@ -24,7 +24,7 @@ function runLocal(options: SandboxRunOptions, running: Set<number>): Promise<San
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', options.command], {
       cwd,
-      env: { ...process.env, ...options.env, CI: '1', FORCE_COLOR: '0', NO_COLOR: '1' },
+      env: { ...hostEnvironment(), ...options.env, CI: '1', NO_COLOR: '1', TERM: 'dumb' },
       // A new process group lets the timeout kill the command's children too.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,6 +66,20 @@ function runLocal(options: SandboxRunOptions, running: Set<number>): Promise<San
     child.on('close', (code, signal) => finish(code, signal));
   });
 }
+
+/**
+ * Only what locating tools needs passes through: secrets and the host's own tool state (a test runner's
+ * VITEST_* variables, NODE_OPTIONS) must not reach commands a model wrote.
+ */
+function hostEnvironment(): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && (PASSED_THROUGH.has(name) || name.startsWith('LC_') || name.startsWith('PYENV_'))) kept[name] = value;
+  }
+  return kept;
+}
+
+const PASSED_THROUGH = new Set(['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'TZ', 'TMPDIR', 'SHELL']);
 
 function killGroup(pid: number): void {
   try {

@@ -409,7 +409,7 @@ function buildStore(db: Database.Database): Store {
     ),
     unfinishedSession: db.prepare<[number], SessionRow>(
       `SELECT * FROM sessions
-       WHERE project_id = ? AND status = 'running'
+       WHERE project_id = ? AND status IN ('running', 'stopped')
        ORDER BY started_at DESC, rowid DESC
        LIMIT 1`,
     ),
