@@ -1,0 +1,263 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { formatExplanation } from '../cli/commands/registerExplainCommand.js';
+import type { Clock } from '../engine/ports/Clock.js';
+import type { SessionRecord, TaskRunRecord } from '../engine/ports/Store.js';
+import { createSqliteStore } from '../engine/store/createSqliteStore.js';
+import { exportAuditJsonl } from '../engine/store/exportAuditJsonl.js';
+import { openDataDir } from '../engine/store/openDataDir.js';
+import { resolveDataDir } from '../engine/store/resolveDataDir.js';
+import { NightshiftError } from '../shared/NightshiftError.js';
+import type { EngineEvent } from '../shared/engineEventSchema.js';
+import {
+  protocolRequestSchemas,
+  type ProtocolName,
+  type ProtocolRequest,
+  type ProtocolResponse,
+  type ProtocolResult,
+  type SessionDetail,
+  type SessionSummary,
+  type TaskRunSummary,
+} from '../shared/protocol.js';
+import { taskStatusSchema, type TaskStatus } from '../shared/taskStatus.js';
+import { InvalidRequestError } from './InvalidRequestError.js';
+import { ProjectPathError } from './ProjectPathError.js';
+import { RecordNotFoundError } from './RecordNotFoundError.js';
+
+/**
+ * Answers the protocol's messages from the Nightshift database and fans engine events out to the windows.
+ * It has no Electron in it, so it runs under plain Node in tests and can back `nightshift serve` as well.
+ */
+export interface MainHost {
+  /** The data directory in use. */
+  readonly dataDir: string;
+  /**
+   * Validates `request` against the message's schema and answers it. Never rejects: every failure comes
+   * back as `{ ok: false }` with the error's code and hint.
+   */
+  handle<K extends ProtocolName>(name: K, request: unknown): Promise<ProtocolResult<ProtocolResponse<K>>>;
+  /** Calls `listener` with each published event; returns a function that stops it. */
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  /** Hands an event from a running session to every listener. */
+  publish(event: EngineEvent): void;
+  /** Closes the database. */
+  dispose(): void;
+}
+
+type Handlers = { [K in ProtocolName]: (request: ProtocolRequest<K>) => ProtocolResponse<K> };
+
+/** Opens the data directory and its database and returns the host over them. */
+export function createMainHost(options: {
+  /** Data directory chosen by the user. Default: `$NIGHTSHIFT_HOME`, else `~/.nightshift`. */
+  dataDir?: string;
+  /** Environment to read `NIGHTSHIFT_HOME` from. Default: `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Home directory for the default data directory. Default: `os.homedir()`. */
+  homeDir?: string;
+  /** `better_sqlite3.node` built for this runtime's ABI (Electron's). Default: the package's own Node build. */
+  nativeBinding?: string;
+  /** Time source for records the host creates. Default: the system clock. */
+  clock?: Clock;
+  /** Told about failures that are not `NightshiftError`s, which are bugs. Default: `console.error`. */
+  onUnexpectedError?: (error: unknown, name: ProtocolName) => void;
+}): MainHost {
+  const { dir, dbPath } = openDataDir({
+    dir: resolveDataDir({
+      ...(options.dataDir === undefined ? {} : { explicit: options.dataDir }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.homeDir === undefined ? {} : { homeDir: options.homeDir }),
+    }),
+  });
+  const store = createSqliteStore({
+    path: dbPath,
+    ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
+  });
+  const clock = options.clock ?? { now: () => Date.now() };
+  const onUnexpectedError =
+    options.onUnexpectedError ??
+    ((error: unknown, name: ProtocolName) => console.error(`Nightshift host failed on ${name}:`, error));
+  const listeners = new Set<(event: EngineEvent) => void>();
+  const projectPaths = new Map<number, string>();
+
+  const projectPathOf = (session: SessionRecord): string => {
+    const known = projectPaths.get(session.projectId);
+    if (known !== undefined) return known;
+    // The store looks projects up by path only. Audit records name the repository a task ran in; the
+    // project whose path that is, if its id matches, is the session's.
+    for (const record of store.listAudit({ sessionId: session.id })) {
+      const project = store.getProjectByPath(record.project);
+      if (project?.id === session.projectId) {
+        projectPaths.set(project.id, project.path);
+        return project.path;
+      }
+    }
+    return '';
+  };
+
+  const summarize = (session: SessionRecord, taskRuns: TaskRunRecord[]): SessionSummary => ({
+    id: session.id,
+    projectPath: projectPathOf(session),
+    status: session.status,
+    branch: session.branch,
+    startedAt: session.startedAt,
+    endedAt: session.endedAt,
+    counts: countByStatus(taskRuns),
+  });
+
+  const handlers: Handlers = {
+    'project/open': ({ path }) => {
+      const root = realProjectRoot(path);
+      const project = store.upsertProject({ path: root, name: basename(root), now: clock.now() });
+      projectPaths.set(project.id, project.path);
+      return { id: project.id, path: project.path, name: project.name };
+    },
+
+    'session/list': ({ projectPath }) => {
+      let sessions: SessionRecord[];
+      if (projectPath === undefined) {
+        sessions = store.listSessions();
+      } else {
+        const project = store.getProjectByPath(realPathOrResolved(projectPath));
+        if (!project) return [];
+        projectPaths.set(project.id, project.path);
+        sessions = store.listSessions({ projectId: project.id });
+      }
+      return sessions.map((session) => summarize(session, store.listTaskRuns(session.id)));
+    },
+
+    'session/get': ({ id }) => {
+      const session = store.getSession(id);
+      if (!session) throw new RecordNotFoundError({ kind: 'session', id });
+      const taskRuns = store.listTaskRuns(id);
+      const detail: SessionDetail = {
+        ...summarize(session, taskRuns),
+        mode: session.mode,
+        baseCommit: session.baseCommit,
+        headCommit: session.headCommit,
+        sandbox: session.sandbox,
+        sandboxIsolated: session.sandboxIsolated,
+        models: session.models,
+      };
+      return { session: detail, tasks: taskRuns.map(summarizeTaskRun) };
+    },
+
+    'task/explain': ({ taskRunId }) => {
+      const explanation = store.explain(taskRunId);
+      if (!explanation) throw new RecordNotFoundError({ kind: 'task run', id: taskRunId });
+      return {
+        taskRun: {
+          ...summarizeTaskRun(explanation.taskRun),
+          sessionId: explanation.taskRun.sessionId,
+          description: explanation.taskRun.spec.description,
+        },
+        text: formatExplanation(explanation),
+        attempts: explanation.attempts.map((attempt) => ({
+          number: attempt.number,
+          decision: attempt.decision,
+          failureType: attempt.failureType,
+          fingerprint: attempt.fingerprint,
+          feedback: attempt.feedback,
+          startedAt: attempt.startedAt,
+          endedAt: attempt.endedAt,
+          phases: attempt.phases.map(({ phase, ok, detail }) => ({ phase, ok, detail })),
+          rails: attempt.rails,
+        })),
+      };
+    },
+
+    'audit/export': ({ sessionId }) => ({
+      jsonl: exportAuditJsonl({ store, ...(sessionId === undefined ? {} : { sessionId }) }),
+    }),
+  };
+
+  return {
+    dataDir: dir,
+
+    async handle<K extends ProtocolName>(name: K, request: unknown): Promise<ProtocolResult<ProtocolResponse<K>>> {
+      try {
+        const parsed = protocolRequestSchemas[name].safeParse(request);
+        if (!parsed.success) {
+          throw new InvalidRequestError({
+            name,
+            issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`),
+          });
+        }
+        const handler = handlers[name] as (request: ProtocolRequest<K>) => ProtocolResponse<K>;
+        return { ok: true, value: handler(parsed.data as ProtocolRequest<K>) };
+      } catch (error) {
+        if (error instanceof NightshiftError) {
+          return { ok: false, error: { code: error.code, message: error.message, hint: error.hint } };
+        }
+        onUnexpectedError(error, name);
+        return {
+          ok: false,
+          error: {
+            code: 'INTERNAL',
+            message: `Nightshift failed to answer ${name}: ${error instanceof Error ? error.message : String(error)}`,
+            hint: 'This is a bug; the details are in the app log. Please report it with what you clicked.',
+          },
+        };
+      }
+    },
+
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+
+    publish(event) {
+      for (const listener of listeners) listener(event);
+    },
+
+    dispose() {
+      listeners.clear();
+      store.dispose();
+    },
+  };
+}
+
+function summarizeTaskRun(taskRun: TaskRunRecord): TaskRunSummary {
+  return {
+    id: taskRun.id,
+    taskId: taskRun.spec.id,
+    title: taskRun.spec.title,
+    status: taskRun.status,
+    reason: taskRun.reason,
+    attempts: taskRun.attempts,
+    commit: taskRun.commit,
+  };
+}
+
+function countByStatus(taskRuns: TaskRunRecord[]): Record<TaskStatus, number> {
+  const counts = Object.fromEntries(taskStatusSchema.options.map((status) => [status, 0])) as Record<
+    TaskStatus,
+    number
+  >;
+  for (const taskRun of taskRuns) counts[taskRun.status] += 1;
+  return counts;
+}
+
+/** Projects are keyed by real path, so a symlinked or relative spelling finds the same project. */
+function realPathOrResolved(path: string): string {
+  try {
+    return realpathSync(resolve(path));
+  } catch {
+    return resolve(path);
+  }
+}
+
+function realProjectRoot(path: string): string {
+  let root: string;
+  try {
+    root = realpathSync(resolve(path));
+  } catch (error) {
+    throw new ProjectPathError({ path, reason: 'it does not exist', cause: error });
+  }
+  if (!statSync(root).isDirectory()) throw new ProjectPathError({ path, reason: 'it is not a folder' });
+  if (!existsSync(join(root, '.git'))) {
+    throw new ProjectPathError({ path, reason: 'it has no .git, so it is not the root of a git repository' });
+  }
+  return root;
+}

@@ -1,0 +1,31 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { EngineEvent } from '../shared/engineEventSchema.js';
+import { eventChannel, isProtocolName, protocolChannel, type NightshiftBridge } from '../shared/protocol.js';
+
+// The window gets these two functions and nothing else: no ipcRenderer, no channel names of its choosing.
+const bridge: NightshiftBridge = {
+  invoke(name, request) {
+    if (!isProtocolName(name)) {
+      return Promise.resolve({
+        ok: false,
+        error: {
+          code: 'UNKNOWN_MESSAGE',
+          message: `"${String(name)}" is not a Nightshift message.`,
+          hint: 'This is a bug in the window; it asked for a message the host does not have.',
+        },
+      });
+    }
+    return ipcRenderer.invoke(protocolChannel(name), request);
+  },
+
+  onEvent(listener) {
+    if (typeof listener !== 'function') throw new TypeError('onEvent needs a listener function.');
+    const forward = (_event: IpcRendererEvent, payload: EngineEvent) => listener(payload);
+    ipcRenderer.on(eventChannel, forward);
+    return () => {
+      ipcRenderer.removeListener(eventChannel, forward);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('nightshift', bridge);

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import type { Decision } from './decision.js';
+import type { EngineEvent } from './engineEventSchema.js';
+import type { FailureType } from './failureType.js';
+import type { ModelRole } from './modelRole.js';
+import type { PhaseName } from './phaseName.js';
+import type { RailResult } from './railResultSchema.js';
+import type { TaskStatus } from './taskStatus.js';
+
+/*
+ * The contract between the user interface and whatever hosts the engine: Electron's main process over IPC
+ * today, `nightshift serve` over HTTP later. Requests cross a trust boundary, so each has a zod schema the
+ * host validates with; responses are produced by the host itself and are plain types.
+ */
+
+/** A project as the host knows it after `project/open`. */
+export interface ProjectInfo {
+  id: number;
+  /** Absolute, real path of the repository root. */
+  path: string;
+  name: string;
+}
+
+/** One night's run, as listed in the morning review. Times are epoch milliseconds. */
+export interface SessionSummary {
+  id: string;
+  /** Absolute path of the repository the session worked on. */
+  projectPath: string;
+  status: 'running' | 'completed' | 'stopped' | 'failed';
+  /** Branch that received the session's commits. */
+  branch: string;
+  startedAt: number;
+  /** Null while the session is running (or was cut short by a crash). */
+  endedAt: number | null;
+  /** How many of the session's tasks are in each status; every status is present. */
+  counts: Record<TaskStatus, number>;
+}
+
+/** A session with what it ran on, for the session header. */
+export interface SessionDetail extends SessionSummary {
+  mode: 'branch' | 'direct';
+  baseCommit: string;
+  /** Commit the delivery branch points to after the last delivered task, or null before the first. */
+  headCommit: string | null;
+  sandbox: string;
+  sandboxIsolated: boolean;
+  models: Record<ModelRole, { model: string; backend: string }>;
+}
+
+/** One task within a session (a task run). */
+export interface TaskRunSummary {
+  /** The task run's id, used by `task/explain`. */
+  id: number;
+  /** The task's id in the backlog, e.g. `T1`. */
+  taskId: string;
+  title: string;
+  status: TaskStatus;
+  /** Why it ended as it did; empty while queued or running. */
+  reason: string;
+  attempts: number;
+  commit: string | null;
+}
+
+/** One attempt at a task, with the phases it went through and the rails' verdicts. */
+export interface AttemptSummary {
+  /** 1-based. */
+  number: number;
+  /** Null while running; `INTERRUPTED` when a crash cut it short. */
+  decision: Decision | 'INTERRUPTED' | null;
+  failureType: FailureType | null;
+  fingerprint: string | null;
+  /** Gate and review feedback handed to the next attempt. */
+  feedback: string;
+  startedAt: number;
+  endedAt: number | null;
+  phases: Array<{ phase: PhaseName; ok: boolean; detail: string }>;
+  rails: RailResult[];
+}
+
+/** Everything the review screen shows about one task run. */
+export interface TaskExplanationSummary {
+  taskRun: TaskRunSummary & { sessionId: string; description: string };
+  /** The explanation as plain text, the same story `nightshift explain` tells. */
+  text: string;
+  attempts: AttemptSummary[];
+}
+
+const projectOpenRequestSchema = z
+  .object({
+    /** Path of a git repository's root folder; relative paths resolve against the host's cwd. */
+    path: z.string().min(1),
+  })
+  .strict();
+
+const sessionListRequestSchema = z
+  .object({
+    /** Only sessions of the project at this path. Default: every project's sessions. */
+    projectPath: z.string().min(1).optional(),
+  })
+  .strict();
+
+const sessionGetRequestSchema = z.object({ id: z.string().min(1) }).strict();
+
+const taskExplainRequestSchema = z.object({ taskRunId: z.number().int().positive() }).strict();
+
+const auditExportRequestSchema = z
+  .object({
+    /** Only this session's task runs. Default: every session. */
+    sessionId: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** Message name (`noun/verb`) to `[request, response]`. */
+export interface Protocol {
+  'project/open': [z.infer<typeof projectOpenRequestSchema>, ProjectInfo];
+  'session/list': [z.infer<typeof sessionListRequestSchema>, SessionSummary[]];
+  'session/get': [z.infer<typeof sessionGetRequestSchema>, { session: SessionDetail; tasks: TaskRunSummary[] }];
+  'task/explain': [z.infer<typeof taskExplainRequestSchema>, TaskExplanationSummary];
+  /** JSON Lines: one audit record per task run, each line ending in a newline; `''` when there are none. */
+  'audit/export': [z.infer<typeof auditExportRequestSchema>, { jsonl: string }];
+}
+
+export type ProtocolName = keyof Protocol;
+export type ProtocolRequest<K extends ProtocolName> = Protocol[K][0];
+export type ProtocolResponse<K extends ProtocolName> = Protocol[K][1];
+
+/** Every message name, for hosts that register a handler per message and bridges that check names. */
+export const protocolNames = [
+  'project/open',
+  'session/list',
+  'session/get',
+  'task/explain',
+  'audit/export',
+] as const satisfies readonly ProtocolName[];
+
+/** The schema each request is validated with where it enters a host. */
+export const protocolRequestSchemas = {
+  'project/open': projectOpenRequestSchema,
+  'session/list': sessionListRequestSchema,
+  'session/get': sessionGetRequestSchema,
+  'task/explain': taskExplainRequestSchema,
+  'audit/export': auditExportRequestSchema,
+} as const satisfies { [K in ProtocolName]: z.ZodType<ProtocolRequest<K>> };
+
+/** A failed call as it crosses a process boundary: the `NightshiftError` fields a person needs. */
+export interface ProtocolFailure {
+  /** Stable machine-readable code, e.g. `INVALID_REQUEST`. */
+  code: string;
+  message: string;
+  /** What the user can do about it. */
+  hint: string;
+}
+
+/**
+ * What a host answers to every call. Errors travel as data because Electron's IPC and HTTP both flatten
+ * thrown errors to a message, losing `code` and `hint`.
+ */
+export type ProtocolResult<T> = { ok: true; value: T } | { ok: false; error: ProtocolFailure };
+
+/** True when `name` is one of the protocol's message names. */
+export function isProtocolName(name: unknown): name is ProtocolName {
+  return typeof name === 'string' && (protocolNames as readonly string[]).includes(name);
+}
+
+/** The Electron IPC channel that carries a message. */
+export function protocolChannel(name: ProtocolName): `nightshift:${ProtocolName}` {
+  return `nightshift:${name}`;
+}
+
+/** The Electron IPC channel that carries engine events from the main process to the window. */
+export const eventChannel = 'nightshift:events';
+
+/** The HTTP path a browser posts a message's request to. */
+export function protocolHttpPath(name: ProtocolName): `/api/${ProtocolName}` {
+  return `/api/${name}`;
+}
+
+/** The HTTP path of the server-sent event stream of engine events. */
+export const eventHttpPath = '/api/events';
+
+/** What the Electron preload script exposes to the window as `window.nightshift`. */
+export interface NightshiftBridge {
+  invoke<K extends ProtocolName>(name: K, request: ProtocolRequest<K>): Promise<ProtocolResult<ProtocolResponse<K>>>;
+  /** Calls `listener` with each engine event the host pushes; returns a function that stops it. */
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+}
