@@ -1,0 +1,105 @@
+import type { GateReport } from '../../shared/gateReportSchema.js';
+import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
+import type { RailResult } from '../../shared/railResultSchema.js';
+import type { Sandbox } from '../ports/Sandbox.js';
+import type { FileChange } from '../ports/Vcs.js';
+import type { StackProfile } from '../stack/StackProfile.js';
+import { checkBite } from './checkBite.js';
+import { checkCommandRail } from './checkCommandRail.js';
+import { checkDiffSize } from './checkDiffSize.js';
+import { checkPathSafety } from './checkPathSafety.js';
+import { checkProtectedPaths } from './checkProtectedPaths.js';
+import { checkScope } from './checkScope.js';
+import { checkStubs } from './checkStubs.js';
+import { checkSuite } from './checkSuite.js';
+import { checkSyntax } from './checkSyntax.js';
+import { checkTestIntegrity } from './checkTestIntegrity.js';
+import { failureFingerprint } from './failureFingerprint.js';
+import { normalizeRelativePath } from './normalizeRelativePath.js';
+
+/** Rails whose failures come from command output, where the file is found by looking for changed paths. */
+const COMMAND_RAILS = new Set(['syntax', 'lint', 'typecheck', 'bite', 'suite']);
+
+/**
+ * Runs every deterministic rail on a proposed change and reports them all, so every problem is known at
+ * once. The change must already be on disk in `workspaceDir` (unless `applied` is false). When the change
+ * could not be written or a path is unsafe, the command rails (Python syntax, lint, typecheck, bite, suite)
+ * are reported skipped and never run. The verdict is GO only when every rail passed; the fingerprint
+ * identifies the first failing rail. Honors `signal` between rails and inside commands (throws its reason).
+ */
+export async function runGates(options: {
+  /** Absolute path of the workspace root. */
+  workspaceDir: string;
+  /** The proposed change: every touched file with its content before and after. */
+  changes: FileChange[];
+  /** What the plan allows: files the code may change and the test files. */
+  scope: { plannedFiles: string[]; testFiles: string[] };
+  stack: StackProfile;
+  config: ProjectConfig;
+  sandbox: Sandbox;
+  /** False when the changes could not be written to the workspace; command rails are then skipped. */
+  applied: boolean;
+  signal?: AbortSignal;
+}): Promise<GateReport> {
+  const { workspaceDir, changes, scope, stack, config, sandbox, signal } = options;
+  signal?.throwIfAborted();
+  const planTests = new Set(scope.testFiles.map(normalizeRelativePath));
+  const isTest = (path: string) => stack.isTestFile(normalizeRelativePath(path)) || planTests.has(normalizeRelativePath(path));
+  const localPaths = [...new Set([...changes.map((change) => change.path), ...scope.plannedFiles, ...scope.testFiles])];
+  const withSignal = signal ? { signal } : {};
+
+  const rails: RailResult[] = [];
+  const pathSafety = checkPathSafety({ workspaceDir, changes });
+  rails.push(pathSafety);
+  const skipCommands = !options.applied
+    ? 'the changes could not be written to the workspace'
+    : pathSafety.passed
+      ? null
+      : 'a path is unsafe (see path-safety), so no command runs on this change';
+  const skipped = (name: 'bite' | 'suite'): RailResult => ({ name, passed: false, skipped: true, detail: `not run: ${skipCommands}` });
+
+  rails.push(checkProtectedPaths({ changes, protectedPaths: config.protectedPaths }));
+  rails.push(checkScope({ changes, plannedFiles: scope.plannedFiles, testFiles: scope.testFiles }));
+  rails.push(await checkSyntax({ workspaceDir, changes, sandbox, config, skipCommands, localPaths, ...withSignal }));
+  signal?.throwIfAborted();
+  for (const name of ['lint', 'typecheck'] as const) {
+    const command = name === 'lint' ? config.lintCommand : config.typecheckCommand;
+    rails.push(await checkCommandRail({ name, command, workspaceDir, sandbox, config, skipCommands, localPaths, ...withSignal }));
+    signal?.throwIfAborted();
+  }
+  rails.push(checkTestIntegrity({ changes, isTest }));
+  rails.push(checkDiffSize({ changes, maxDiffLines: config.maxDiffLines }));
+  rails.push(checkStubs({ changes, isTest }));
+  if (skipCommands === null) {
+    rails.push(await checkBite({ workspaceDir, changes, isTest, stack, sandbox, config, localPaths, ...withSignal }));
+    signal?.throwIfAborted();
+    rails.push(await checkSuite({ workspaceDir, stack, sandbox, config, localPaths, ...withSignal }));
+    signal?.throwIfAborted();
+  } else {
+    rails.push(skipped('bite'), skipped('suite'));
+  }
+
+  const located = rails.map((rail) => locateFile(rail, changes));
+  const firstFailure = located.find((rail) => !rail.passed);
+  return {
+    verdict: firstFailure ? 'NO_GO' : 'GO',
+    rails: located,
+    fingerprint: firstFailure
+      ? failureFingerprint({ failureType: firstFailure.failureType ?? 'patch', file: firstFailure.file ?? null, stderr: firstFailure.detail })
+      : null,
+  };
+}
+
+/** A failed command rail is about the first changed file its output mentions, when there is one. */
+function locateFile(rail: RailResult, changes: FileChange[]): RailResult {
+  if (rail.passed || rail.skipped || rail.file !== undefined || !COMMAND_RAILS.has(rail.name)) return rail;
+  const mentioned = changes
+    .map((change) => ({ path: change.path, at: rail.detail.search(new RegExp(`(?<![\\w.-])${escapeRegExp(change.path)}(?!\\w)`)) }))
+    .filter((candidate) => candidate.at !== -1)
+    .sort((a, b) => a.at - b.at)[0];
+  return mentioned ? { ...rail, file: mentioned.path } : rail;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
