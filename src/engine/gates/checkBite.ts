@@ -19,14 +19,19 @@ import { runRailCommand } from './runRailCommand.js';
 export async function checkBite(options: {
   /** Absolute path of the workspace root, holding the changes applied. */
   workspaceDir: string;
+  /** Every touched file with its content before and after the change. */
   changes: FileChange[];
   /** Whether a workspace-relative path is a test file (stack conventions or the plan's test files). */
   isTest: (path: string) => boolean;
+  /** How the project runs and recognises tests. */
   stack: StackProfile;
+  /** Where commands run. */
   sandbox: Sandbox;
+  /** Parsed nightshift.json: limits (`commandTimeoutMs`, `outputLimitBytes`) and commands. */
   config: ProjectConfig;
   /** Workspace-relative paths used to tell project modules from missing dependencies. */
   localPaths: string[];
+  /** Cancels the test runs; the workspace is restored, then the abort reason is thrown. */
   signal?: AbortSignal;
 }): Promise<RailResult> {
   const tests = options.changes.filter((change) => options.isTest(change.path) && change.after !== null).map((change) => change.path);

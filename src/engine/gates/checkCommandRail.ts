@@ -7,17 +7,21 @@ import { runRailCommand } from './runRailCommand.js';
 
 /** Rails `lint` and `typecheck`: run the configured command; no command configured passes. */
 export async function checkCommandRail(options: {
+  /** Which rail this is; picks the setting named in details. */
   name: 'lint' | 'typecheck';
   /** The configured command, or undefined when nightshift.json sets none. */
   command: string | undefined;
   /** Absolute path of the workspace root. */
   workspaceDir: string;
+  /** Where commands run. */
   sandbox: Sandbox;
+  /** Parsed nightshift.json: limits (`commandTimeoutMs`, `outputLimitBytes`) and commands. */
   config: ProjectConfig;
   /** Why commands must not run on these changes; null when they may. */
   skipCommands: string | null;
   /** Workspace-relative paths used to tell project modules from missing dependencies. */
   localPaths: string[];
+  /** Cancels running commands (they end as `cancelled`). */
   signal?: AbortSignal;
 }): Promise<RailResult> {
   const { name, command } = options;

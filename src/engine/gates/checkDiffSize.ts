@@ -4,6 +4,7 @@ import { lineChanges } from './lineChanges.js';
 
 /** Rail `diff-size`: added plus removed lines over all changes must not exceed `maxDiffLines`. */
 export function checkDiffSize(options: {
+  /** Every touched file with its content before and after the change. */
   changes: FileChange[];
   /** Largest allowed added+removed line count. */
   maxDiffLines: number;

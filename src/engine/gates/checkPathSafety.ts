@@ -7,6 +7,7 @@ import { resolveWorkspacePath } from '../workspace/resolveWorkspacePath.js';
 export function checkPathSafety(options: {
   /** Absolute path of the workspace root. */
   workspaceDir: string;
+  /** Every touched file with its content before and after the change. */
   changes: FileChange[];
 }): RailResult {
   const refused: PathEscapeError[] = [];

@@ -6,6 +6,7 @@ import { normalizeRelativePath } from './normalizeRelativePath.js';
 
 /** Rail `protected-paths`: no change may touch a built-in protected path or one from `protectedPaths`. */
 export function checkProtectedPaths(options: {
+  /** Every touched file with its content before and after the change. */
   changes: FileChange[];
   /** Extra patterns from nightshift.json (`protectedPaths`). */
   protectedPaths: string[];

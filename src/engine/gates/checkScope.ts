@@ -7,6 +7,7 @@ import { normalizeRelativePath } from './normalizeRelativePath.js';
  * file). New files are allowed; they cannot break what was there.
  */
 export function checkScope(options: {
+  /** Every touched file with its content before and after the change. */
   changes: FileChange[];
   /** Files the plan allows to change. */
   plannedFiles: string[];

@@ -20,6 +20,7 @@ const EMPTY_BODY_DECORATORS = /@(?:\w+\.)*(?:abstractmethod|overload|abstractpro
  * NotImplementedError`, TODO/FIXME, `throw new Error("not implemented")`, `unimplemented`.
  */
 export function checkStubs(options: {
+  /** Every touched file with its content before and after the change. */
   changes: FileChange[];
   /** Whether a workspace-relative path is a test file; test files are not checked. */
   isTest: (path: string) => boolean;

@@ -10,11 +10,15 @@ import { runRailCommand } from './runRailCommand.js';
 export async function checkSuite(options: {
   /** Absolute path of the workspace root, holding the changes applied. */
   workspaceDir: string;
+  /** How the project runs and recognises tests. */
   stack: StackProfile;
+  /** Where commands run. */
   sandbox: Sandbox;
+  /** Parsed nightshift.json: limits (`commandTimeoutMs`, `outputLimitBytes`) and commands. */
   config: ProjectConfig;
   /** Workspace-relative paths used to tell project modules from missing dependencies. */
   localPaths: string[];
+  /** Cancels running commands (they end as `cancelled`). */
   signal?: AbortSignal;
 }): Promise<RailResult> {
   const command = options.stack.testCommand;

@@ -48,13 +48,17 @@ interface SyntaxProblem {
 export async function checkSyntax(options: {
   /** Absolute path of the workspace root. */
   workspaceDir: string;
+  /** Every touched file with its content before and after the change. */
   changes: FileChange[];
+  /** Where commands run. */
   sandbox: Sandbox;
+  /** Parsed nightshift.json: limits (`commandTimeoutMs`, `outputLimitBytes`) and commands. */
   config: ProjectConfig;
   /** Why commands must not run on these changes; null when they may. */
   skipCommands: string | null;
   /** Workspace-relative paths used to tell project modules from missing dependencies. */
   localPaths: string[];
+  /** Cancels running commands (they end as `cancelled`). */
   signal?: AbortSignal;
 }): Promise<RailResult> {
   const present = options.changes.filter((change): change is FileChange & { after: string } => change.after !== null);

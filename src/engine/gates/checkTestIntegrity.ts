@@ -24,6 +24,7 @@ const ASSERTION = /\bassert(?:[A-Z]\w*)?\b|\bexpect\s*\(/g;
  * or a test file ends up with fewer assertions than before.
  */
 export function checkTestIntegrity(options: {
+  /** Every touched file with its content before and after the change. */
   changes: FileChange[];
   /** Whether a workspace-relative path is a test file (stack conventions or the plan's test files). */
   isTest: (path: string) => boolean;

@@ -8,6 +8,7 @@ import { commandOutput } from './commandOutput.js';
  * change forgot to create, is `patch`.
  */
 export function classifyCommandFailure(options: {
+  /** The finished command. */
   result: SandboxResult;
   /** Workspace-relative paths of the project's files that matter here (changed and planned files). */
   localPaths: string[];

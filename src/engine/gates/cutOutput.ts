@@ -6,6 +6,7 @@ const DEFAULT_LIMIT_BYTES = 8 * 1024;
  * (where the summary is) with a marker saying how much was dropped.
  */
 export function cutOutput(options: {
+  /** Output to cut. */
   text: string;
   /** Bytes kept in total. Default 8192. */
   limitBytes?: number;

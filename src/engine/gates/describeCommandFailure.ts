@@ -10,7 +10,9 @@ import { keyErrorLine } from './keyErrorLine.js';
 export function describeCommandFailure(options: {
   /** What the command was supposed to show, e.g. `the tests fail with the change`. */
   summary: string;
+  /** The command as run, shown in the detail. */
   command: string;
+  /** The finished command. */
   result: SandboxResult;
 }): string {
   const { result } = options;

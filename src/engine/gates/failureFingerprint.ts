@@ -10,6 +10,7 @@ const SIGNIFICANT_CHARS = 50;
  * absolute paths, addresses, numbers such as durations and line numbers, whitespace).
  */
 export function failureFingerprint(options: {
+  /** Why the attempt failed. */
   failureType: FailureType;
   /** Workspace-relative file the failure is about, if any. */
   file?: string | null;

@@ -39,6 +39,7 @@ const SYNTAX = /\b(SyntaxError|IndentationError|TabError)\b|Transform failed|Par
  * runner is missing (`environment`) or on timeout (`timeout`).
  */
 export function judgeRedRun(options: {
+  /** The project's stack; `custom` stacks accept any failing run. */
   stack: StackProfile;
   /** The result of running the test file. */
   result: SandboxResult;

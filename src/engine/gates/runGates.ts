@@ -34,11 +34,15 @@ export async function runGates(options: {
   changes: FileChange[];
   /** What the plan allows: files the code may change and the test files. */
   scope: { plannedFiles: string[]; testFiles: string[] };
+  /** How the project runs and recognises tests. */
   stack: StackProfile;
+  /** Parsed nightshift.json: limits (`commandTimeoutMs`, `outputLimitBytes`) and commands. */
   config: ProjectConfig;
+  /** Where commands run. */
   sandbox: Sandbox;
   /** False when the changes could not be written to the workspace; command rails are then skipped. */
   applied: boolean;
+  /** Cancels the run: commands are killed, the workspace restored, and the abort reason thrown. */
   signal?: AbortSignal;
 }): Promise<GateReport> {
   const { workspaceDir, changes, scope, stack, config, sandbox, signal } = options;

@@ -6,12 +6,15 @@ import type { Sandbox, SandboxResult } from '../ports/Sandbox.js';
  * leave no `__pycache__` behind and a reverted module cannot linger as a stale cache.
  */
 export function runRailCommand(options: {
+  /** Where commands run. */
   sandbox: Sandbox;
   /** Absolute path of the workspace root. */
   workspaceDir: string;
+  /** Parsed nightshift.json: limits (`commandTimeoutMs`, `outputLimitBytes`) and commands. */
   config: ProjectConfig;
   /** Shell command, run with `/bin/sh -c`. */
   command: string;
+  /** Cancels running commands (they end as `cancelled`). */
   signal?: AbortSignal;
 }): Promise<SandboxResult> {
   return options.sandbox.run({

@@ -11,6 +11,7 @@ import { resolveWorkspacePath } from './resolveWorkspacePath.js';
 export async function writeChanges(options: {
   /** Absolute path of the workspace root. */
   root: string;
+  /** Every touched file with its content before and after the change. */
   changes: FileChange[];
   /** Which content to write: `before` (revert) or `after` (restore). */
   side: 'before' | 'after';

@@ -214,6 +214,29 @@ describe('runGates on a pytest project', () => {
     expect(run.rail('bite')).toMatchObject({ passed: false, failureType: 'timeout' });
   });
 
+  it('restores the code change when cancelled while the code is reverted for the bite check', async () => {
+    const dir = createPythonProject({ dir: makeTempDir() });
+    const config = projectConfigSchema.parse({ commandTimeoutMs: 60_000 });
+    const stack = await detectStack({ root: dir, config });
+    const slowTest = `import time\ntime.sleep(30)\n${DIVIDE_TEST}`;
+    const changes = await applyEdits({ root: dir, edits: [addDivide(), divideTest(slowTest)] });
+    const controller = new AbortController();
+    const watcher = setInterval(() => {
+      if (!readFileSync(join(dir, 'calc.py'), 'utf8').includes('def divide')) controller.abort(new Error('stopped by the user'));
+    }, 20);
+    try {
+      const started = Date.now();
+      await expect(
+        runGates({ workspaceDir: dir, changes, scope: SCOPE, stack, config, sandbox, applied: true, signal: controller.signal }),
+      ).rejects.toThrow('stopped by the user');
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      clearInterval(watcher);
+    }
+    expect(controller.signal.aborted).toBe(true);
+    expect(readFileSync(join(dir, 'calc.py'), 'utf8')).toContain('def divide');
+  });
+
   it('reports a missing test runner as environment', async () => {
     const run = await gate({ edits: [addDivide(), divideTest()], config: { testCommand: 'nightshift-no-such-runner -q' } });
     expect(run.failed()).toEqual(['suite']);
