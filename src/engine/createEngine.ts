@@ -313,14 +313,21 @@ async function readBacklog(root: string, file: string): Promise<TaskSpec[]> {
 async function reconcileDelivered(deps: EngineDeps, session: SessionRecord, root: string, branchOid: string | null): Promise<void> {
   if (!branchOid || branchOid === session.headCommit) return;
   const log = await deps.vcs.log({ repoDir: root, oid: branchOid, depth: 200 });
+  const lastRecorded = session.headCommit ?? session.baseCommit;
   const delivered: Array<{ runId: number; oid: string }> = [];
+  let reachedRecorded = false;
   for (const entry of log) {
-    if (entry.oid === session.baseCommit || entry.oid === session.headCommit) break;
-    const session_ = /^Nightshift-Session: (.+)$/m.exec(entry.message)?.[1]?.trim();
+    if (entry.oid === lastRecorded) {
+      reachedRecorded = true;
+      break;
+    }
+    const sessionId = /^Nightshift-Session: (.+)$/m.exec(entry.message)?.[1]?.trim();
     const run = /^Nightshift-Run: (\d+)$/m.exec(entry.message)?.[1];
-    if (session_ !== session.id || !run) return;
+    if (sessionId !== session.id || !run) return;
     delivered.push({ runId: Number(run), oid: entry.oid });
   }
+  // Only an unbroken chain of this session's own commits on top of what was recorded is adopted.
+  if (!reachedRecorded || delivered.length === 0) return;
   deps.store.transaction(() => {
     for (const { runId, oid } of delivered.reverse()) {
       deps.store.updateTaskRun(runId, { status: 'done', reason: `committed ${oid.slice(0, 12)} (recorded after a restart)`, commit: oid, endedAt: deps.clock.now() });
