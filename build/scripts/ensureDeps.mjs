@@ -17,7 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -95,6 +95,8 @@ function ensureElectronSqlite(electronVersion) {
         '--release',
         `--target=${electronVersion}`,
         '--dist-url=https://electronjs.org/headers',
+        // Electron's headers are kept apart from Node's, whose cache is keyed by version number alone.
+        `--devdir=${join(homedir(), '.electron-gyp')}`,
       ],
       { cwd: copy, env, stdio: 'inherit' },
     );

@@ -24,7 +24,7 @@ export interface ProjectInfo {
 /** One night's run, as listed in the morning review. Times are epoch milliseconds. */
 export interface SessionSummary {
   id: string;
-  /** Absolute path of the repository the session worked on. */
+  /** Absolute path of the repository the session worked on; empty when the host cannot tell. */
   projectPath: string;
   status: 'running' | 'completed' | 'stopped' | 'failed';
   /** Branch that received the session's commits. */
