@@ -32,7 +32,10 @@ export async function checkPatch(options: {
   const repo = await options.vcs.inspectRepo({ repoDir: options.repoDir });
   const changes = await changesFromUnifiedDiff({
     patch: options.patch,
-    readBefore: (path) => options.vcs.readFileAt({ repoDir: repo.root, commitOid: repo.headOid, path }),
+    // A path that cannot name a tracked file (absolute, climbing out) reads as absent; the path-safety
+    // rail then reports it instead of the patch failing to parse.
+    readBefore: async (path) =>
+      isPlainRelative(path) ? options.vcs.readFileAt({ repoDir: repo.root, commitOid: repo.headOid, path }) : null,
   });
   await mkdir(options.scratchDir, { recursive: true });
   const workspaceDir = join(await mkdtemp(join(options.scratchDir, 'gate-')), 'ws');
@@ -69,4 +72,8 @@ export async function checkPatch(options: {
   } finally {
     await rm(join(workspaceDir, '..'), { recursive: true, force: true });
   }
+}
+
+function isPlainRelative(path: string): boolean {
+  return path.length > 0 && !path.startsWith('/') && !/^[A-Za-z]:/.test(path) && !path.split(/[\\/]/).some((part) => part === '..' || part === '');
 }
