@@ -5,8 +5,8 @@
  *    lockfile, node_modules/.package-lock.json, on every install), `npm ci` installs it.
  * 2. `prestart` only: the desktop app needs Electron's binary. Electron's install script, which downloads
  *    it from outside the npm registry, is not allowed to run at install time (package.json allowScripts),
- *    so tests, the build and the CLI work on machines that cannot download it. Where the binary is missing
- *    this says so in one paragraph and fails.
+ *    so tests, the build and the CLI work on machines that cannot download it. `npm start` runs that script
+ *    itself when the binary is missing; where the download fails it says so in one paragraph and fails.
  * 3. `prestart` only: better-sqlite3 is a native addon built for one ABI. The copy in node_modules stays
  *    built for Node, which the CLI and the tests load; rebuilding it in place for Electron (electron-rebuild's
  *    way) would break them. Instead a second build for Electron's ABI is made with the node-gyp that ships
@@ -49,18 +49,21 @@ function ensureInstalled() {
 function ensureElectron() {
   const pkgPath = join(nodeModules, 'electron', 'package.json');
   const pathFile = join(nodeModules, 'electron', 'path.txt');
-  const installed =
+  const installed = () =>
     existsSync(pkgPath) &&
     existsSync(pathFile) &&
     existsSync(join(nodeModules, 'electron', 'dist', readFileSync(pathFile, 'utf8').trim()));
-  if (!installed) {
+  if (!installed() && existsSync(pkgPath)) {
+    // The one place Nightshift downloads Electron: the user asked for the desktop app.
+    console.log('nightshift: fetching the Electron binary for the desktop app (once).');
+    spawnSync(process.execPath, [join(nodeModules, 'electron', 'install.js')], { stdio: 'inherit', cwd: join(nodeModules, 'electron') });
+  }
+  if (!installed()) {
     console.error(
-      'nightshift: the desktop app needs the Electron binary, and it is not installed here. Electron ' +
-        'downloads it from GitHub rather than the npm registry, so npm does not fetch it at install time, and ' +
-        'machines without that access (CI, sandboxes, servers) cannot run the desktop app at all. On such a ' +
-        'machine use the `nightshift` command-line tool instead (`npx nightshift --help`), which runs and ' +
-        'reviews sessions without Electron. On a desktop with internet access, fetch the binary once with ' +
-        '`node node_modules/electron/install.js` and run `npm start` again.',
+      'nightshift: the desktop app needs the Electron binary, and it could not be fetched here. Electron ' +
+        'downloads it from GitHub rather than the npm registry, so machines without that access (CI, sandboxes, ' +
+        'servers) cannot run the desktop app. On such a machine use the `nightshift` command-line tool instead ' +
+        '(`npx nightshift --help`), which runs and reviews sessions without Electron.',
     );
     process.exit(1);
   }

@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { formatExplanation } from '../cli/commands/registerExplainCommand.js';
+import { formatExplanation } from '../engine/loop/formatExplanation.js';
 import type { Clock } from '../engine/ports/Clock.js';
 import type { SessionRecord, TaskRunRecord } from '../engine/ports/Store.js';
 import { createSqliteStore } from '../engine/store/createSqliteStore.js';
@@ -77,22 +77,7 @@ export function createMainHost(options: {
     options.onUnexpectedError ??
     ((error: unknown, name: ProtocolName) => console.error(`Nightshift host failed on ${name}:`, error));
   const listeners = new Set<(event: EngineEvent) => void>();
-  const projectPaths = new Map<number, string>();
-
-  const projectPathOf = (session: SessionRecord): string => {
-    const known = projectPaths.get(session.projectId);
-    if (known !== undefined) return known;
-    // The store looks projects up by path only. Audit records name the repository a task ran in; the
-    // project whose path that is, if its id matches, is the session's.
-    for (const record of store.listAudit({ sessionId: session.id })) {
-      const project = store.getProjectByPath(record.project);
-      if (project?.id === session.projectId) {
-        projectPaths.set(project.id, project.path);
-        return project.path;
-      }
-    }
-    return '';
-  };
+  const projectPathOf = (session: SessionRecord): string => store.getProject(session.projectId)?.path ?? '';
 
   const summarize = (session: SessionRecord, taskRuns: TaskRunRecord[]): SessionSummary => ({
     id: session.id,
@@ -108,7 +93,6 @@ export function createMainHost(options: {
     'project/open': ({ path }) => {
       const root = realProjectRoot(path);
       const project = store.upsertProject({ path: root, name: basename(root), now: clock.now() });
-      projectPaths.set(project.id, project.path);
       return { id: project.id, path: project.path, name: project.name };
     },
 
@@ -119,7 +103,6 @@ export function createMainHost(options: {
       } else {
         const project = store.getProjectByPath(realPathOrResolved(projectPath));
         if (!project) return [];
-        projectPaths.set(project.id, project.path);
         sessions = store.listSessions({ projectId: project.id });
       }
       return sessions.map((session) => summarize(session, store.listTaskRuns(session.id)));

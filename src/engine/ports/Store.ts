@@ -148,6 +148,7 @@ export interface TaskExplanation {
 export interface Store {
   upsertProject(options: { path: string; name: string; now: number }): ProjectRecord;
   getProjectByPath(path: string): ProjectRecord | null;
+  getProject(id: number): ProjectRecord | null;
   createSession(options: Omit<SessionRecord, 'status' | 'headCommit' | 'endedAt'>): SessionRecord;
   getSession(id: string): SessionRecord | null;
   listSessions(options?: { projectId?: number; limit?: number }): SessionRecord[];

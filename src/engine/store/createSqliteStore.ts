@@ -394,6 +394,7 @@ function buildStore(db: Database.Database): Store {
        RETURNING *`,
     ),
     projectByPath: db.prepare<[string], ProjectRow>('SELECT * FROM projects WHERE path = ?'),
+    projectById: db.prepare<[number], ProjectRow>('SELECT * FROM projects WHERE id = ?'),
     insertSession: db.prepare<unknown[], SessionRow>(
       `INSERT INTO sessions
          (id, project_id, status, mode, branch, base_commit, head_commit, sandbox, sandbox_isolated, models, started_at, ended_at)
@@ -484,6 +485,11 @@ function buildStore(db: Database.Database): Store {
 
     getProjectByPath(path) {
       const row = statements.projectByPath.get(path);
+      return row ? toProject(row) : null;
+    },
+
+    getProject(id) {
+      const row = statements.projectById.get(id);
       return row ? toProject(row) : null;
     },
 

@@ -64,7 +64,7 @@ describe('build/scripts/ensureDeps.mjs', () => {
     expect(result.output).toContain('node_modules is out of date; running npm ci');
   });
 
-  it('stops `npm start` with advice when the Electron binary is missing', () => {
+  it('tries to fetch a missing Electron binary on `npm start`, and stops with advice when it cannot', () => {
     const root = createProject();
     const withoutPackage = runEnsureDeps(root, 'prestart');
     expect(withoutPackage.status).toBe(1);
@@ -74,7 +74,8 @@ describe('build/scripts/ensureDeps.mjs', () => {
     installFakeElectron(root, { binary: false });
     const withoutBinary = runEnsureDeps(root, 'prestart');
     expect(withoutBinary.status).toBe(1);
-    expect(withoutBinary.output).toContain('node node_modules/electron/install.js');
+    expect(withoutBinary.output).toContain('fetching the Electron binary');
+    expect(withoutBinary.output).toContain('could not be fetched here');
   });
 
   it('leaves an Electron build of better-sqlite3 alone when it matches the installed version', () => {
