@@ -30,6 +30,8 @@ const TEST_FAILED = [
   /^E\s+assert\b/m,
 ];
 const NO_TESTS = [/no tests ran/, /collected 0 items/, /^# tests 0$/m, /ℹ tests 0\b/, /No test files found/, /No test suite found/];
+/** The runner cannot load the test file at all (e.g. `.ts` under plain `node --test` on Node 20). */
+const CANNOT_LOAD = /ERR_UNKNOWN_FILE_EXTENSION|Unknown file extension/;
 const SYNTAX = /\b(SyntaxError|IndentationError|TabError)\b|Transform failed|Parse failure/;
 
 /**
@@ -55,6 +57,9 @@ export function judgeRedRun(options: {
   if (result.exitCode === 0) return { ok: false, failureType: 'bite', reason: 'the test passes before any code exists' };
   if (result.exitCode === 126 || result.exitCode === 127 || /command not found|No module named '?(pytest|vitest)\b/.test(output)) {
     return { ok: false, failureType: 'environment', reason: `the test runner is not available: ${key}` };
+  }
+  if (CANNOT_LOAD.test(output)) {
+    return { ok: false, failureType: 'environment', reason: `the test runner cannot load ${testFile}: ${key}` };
   }
   const syntaxFile = syntaxErrorFile(output);
   if (syntaxFile !== null && !/does not provide an export named/.test(output)) {

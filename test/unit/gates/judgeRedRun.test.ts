@@ -60,6 +60,15 @@ describe('judgeRedRun', () => {
     });
   });
 
+  it('rejects a test file the runner cannot load at all (environment), even though the run reports a failure', () => {
+    const output =
+      'TAP version 13\n# TypeError [ERR_UNKNOWN_FILE_EXTENSION]: Unknown file extension ".ts" for /w/test/slug.test.ts\nnot ok 1 - /w/test/slug.test.ts\n# tests 1\n# fail 1\n';
+    const verdict = judgeRedRun({ stack: nodeTest, testFile: 'test/slug.test.ts', result: exited(1, output) });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.failureType).toBe('environment');
+    expect(verdict.reason).toContain('cannot load test/slug.test.ts');
+  });
+
   it('rejects a test that passes before the code exists (bite)', () => {
     expect(judgeRedRun({ stack: pytest, testFile, result: exited(0, '.\n1 passed in 0.01s\n') })).toEqual({
       ok: false,
