@@ -3,6 +3,7 @@ import { NightshiftError } from '../shared/NightshiftError.js';
 import { registerAuditCommand } from './commands/registerAuditCommand.js';
 import { registerExplainCommand } from './commands/registerExplainCommand.js';
 import { registerGateCommand } from './commands/registerGateCommand.js';
+import { registerImportPrdCommand } from './commands/registerImportPrdCommand.js';
 import { registerRunCommand } from './commands/registerRunCommand.js';
 import { registerStatusCommand } from './commands/registerStatusCommand.js';
 
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   registerExplainCommand(program);
   registerAuditCommand(program);
   registerGateCommand(program);
+  registerImportPrdCommand(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createEngine } from '../../engine/createEngine.js';
 import { parseBacklog } from '../../engine/backlog/parseBacklog.js';
+import { taskSpecSchema } from '../../shared/taskSpecSchema.js';
 import { createPromptLibrary } from '../../engine/prompts/createPromptLibrary.js';
 import { createLocalSandbox } from '../../engine/sandbox/createLocalSandbox.js';
 import { createGitVcs } from '../../engine/vcs/createGitVcs.js';
@@ -19,6 +20,7 @@ export function registerRunCommand(program: Command): void {
     .description('run the backlog of a project: each task ends as a gated commit on nightshift/<session>, or refused with a reason')
     .argument('<project-dir>', 'the git repository to work on')
     .option('--tasks <file>', 'backlog file (default: TASKS.md, or tasksFile in nightshift.json)')
+    .option('--task <title>', 'a task given on the command line instead of a backlog (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--max-tasks <n>', 'start at most N tasks in this run', (value) => positiveInt(value, '--max-tasks'))
     .option('--until <HH:MM>', 'start no new task after this local time')
     .option('--models <spec>', 'model backend: scripted:FILE')
@@ -54,7 +56,14 @@ export function registerRunCommand(program: Command): void {
         ? (event: unknown) => process.stdout.write(`${JSON.stringify(event)}\n`)
         : createProgressPrinter({ write: (text) => process.stdout.write(text), tty: process.stdout.isTTY === true });
       try {
-        const tasks = flags.tasks ? await readTasks(resolve(cwd, flags.tasks), flags.tasks) : undefined;
+        if (flags.tasks && flags.task.length > 0) {
+          throw new CliUsageError({ message: 'Give either --tasks FILE or --task, not both.', hint: 'Put every task in the backlog file, or pass them all with --task.' });
+        }
+        const tasks = flags.tasks
+          ? await readTasks(resolve(cwd, flags.tasks), flags.tasks)
+          : flags.task.length > 0
+            ? flags.task.map((title, index) => taskSpecSchema.parse({ id: `cli-${index + 1}`, title, description: title }))
+            : undefined;
         const outcome = await engine.runSession({
           projectDir: resolve(cwd, projectDir),
           ...(tasks ? { tasks } : {}),
@@ -77,6 +86,7 @@ export function registerRunCommand(program: Command): void {
 
 interface RunFlags {
   tasks?: string;
+  task: string[];
   maxTasks?: number;
   until?: string;
   models?: string;
