@@ -113,7 +113,10 @@ describe('createSqliteStore', () => {
     store.updateSession('s2', { status: 'completed', headCommit: 'b'.repeat(40), endedAt: 2500 });
     expect(store.getSession('s2')).toMatchObject({ status: 'completed', headCommit: 'b'.repeat(40), endedAt: 2500 });
     expect(store.findUnfinishedSession(project.id)?.id).toBe('s1');
+    // A stopped session stays resumable; a failed one does not.
     store.updateSession('s1', { status: 'stopped' });
+    expect(store.findUnfinishedSession(project.id)?.id).toBe('s1');
+    store.updateSession('s1', { status: 'failed' });
     expect(store.findUnfinishedSession(project.id)).toBeNull();
     // A patch that leaves a field out does not touch it.
     store.updateSession('s2', { endedAt: 2600 });
