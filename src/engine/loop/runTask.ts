@@ -16,12 +16,9 @@ import { failureFingerprint } from '../gates/failureFingerprint.js';
 import { judgeRedRun } from '../gates/judgeRedRun.js';
 import { runGates } from '../gates/runGates.js';
 import { ModelOutputError } from '../models/ModelOutputError.js';
-import type { Clock } from '../ports/Clock.js';
-import type { ModelClient } from '../ports/ModelClient.js';
-import type { Sandbox } from '../ports/Sandbox.js';
-import type { AuditRecord, SessionRecord, Store, TaskRunRecord } from '../ports/Store.js';
-import type { FileChange, Vcs } from '../ports/Vcs.js';
-import type { PromptLibrary } from '../prompts/PromptLibrary.js';
+import type { EngineDeps } from '../createEngine.js';
+import type { AuditRecord, SessionRecord, TaskRunRecord } from '../ports/Store.js';
+import type { FileChange } from '../ports/Vcs.js';
 import type { StackProfile } from '../stack/StackProfile.js';
 import { applyEdits } from '../workspace/applyEdits.js';
 import { EditApplyError } from '../workspace/EditApplyError.js';
@@ -44,7 +41,7 @@ const DEADLOCK_REPEATS = 3;
 const BUDGET_TOKENS: Record<ModelRole, number> = { brain: 6_000, coder: 12_000, qa: 8_000 };
 
 /** What one task run needs from the session around it. */
-export interface TaskContext {
+export interface TaskContext extends Pick<EngineDeps, 'models' | 'store' | 'sandbox' | 'vcs' | 'clock' | 'prompts'> {
   session: SessionRecord;
   taskRun: TaskRunRecord;
   /** Absolute path of the user's repository root. */
@@ -57,12 +54,6 @@ export interface TaskContext {
   expectedBranchOid: string | null;
   stack: StackProfile;
   config: ProjectConfig;
-  models: ModelClient;
-  store: Store;
-  sandbox: Sandbox;
-  vcs: Vcs;
-  clock: Clock;
-  prompts: PromptLibrary;
   emit: (event: EngineEvent) => void;
   signal?: AbortSignal;
 }
