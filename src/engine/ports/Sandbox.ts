@@ -25,6 +25,11 @@ export interface SandboxResult {
   stderr: string;
   /** True when either stream hit the output limit. */
   truncated: boolean;
+  /**
+   * A resource limit that ended or broke the command, when the sandbox can tell: `memory` (OOM-killed),
+   * `pids` (could not fork: process limit). Absent or null otherwise.
+   */
+  limitHit?: 'memory' | 'pids' | null;
   durationMs: number;
 }
 
