@@ -71,6 +71,8 @@ export async function downloadModelFile(options: {
   for (let round = 0; round < 2; round += 1) {
     const have = await keptPartialBytes(options);
     const meta = have > 0 ? await readMeta(options.metaPath) : null;
+    // Hashed before asking, so the connection is not left idle while gigabytes are read back.
+    const keptHash = have > 0 ? await hashFile(options.partPath) : null;
     const headers: Record<string, string> = { 'accept-encoding': 'identity' };
     if (have > 0) {
       headers.range = `bytes=${have}-`;
@@ -89,7 +91,7 @@ export async function downloadModelFile(options: {
     }
     if (plan.kind === 'complete') {
       await options.beforeWrite({ totalBytes: have, haveBytes: have });
-      return { sizeBytes: have, sha256: (await hashFile(options.partPath)).digest('hex') };
+      return { sizeBytes: have, sha256: keptHash!.digest('hex') };
     }
     const start = plan.kind === 'append' ? have : 0;
     try {
@@ -102,7 +104,7 @@ export async function downloadModelFile(options: {
       options.metaPath,
       JSON.stringify({ url: options.url, validator: validatorOf(response), totalBytes: plan.totalBytes } satisfies PartialMeta),
     );
-    const hash = start > 0 ? await hashFile(options.partPath) : createHash('sha256');
+    const hash = start > 0 && keptHash ? keptHash : createHash('sha256');
     const sizeBytes = await receiveBody({ ...options, response, controller, start, totalBytes: plan.totalBytes, hash, fail });
     return { sizeBytes, sha256: hash.digest('hex') };
   }

@@ -104,6 +104,35 @@ describe('createModelFileStore pull', () => {
     expect(existsSync(partial)).toBe(false);
   });
 
+  it('finishes a pull that had received the whole file when its process died before the rename', async () => {
+    const server = await serve();
+    const dir = makeTempDir();
+    mkdirSync(join(dir, '.partial'));
+    writeFileSync(join(dir, '.partial', 'tiny.gguf.part'), model.bytes);
+    writeFileSync(join(dir, '.partial', 'tiny.gguf.part.json'), JSON.stringify({ url: server.url(path), validator: '"v1"', totalBytes: model.bytes.length }));
+    const store = createModelFileStore({ dir });
+
+    const entry = await store.pull({ id: 'tiny', source: server.url(path), sha256: model.sha256 });
+
+    expect(server.requests).toEqual([expect.objectContaining({ range: `bytes=${model.bytes.length}-`, status: 416 })]);
+    expect(entry).toMatchObject({ sha256: model.sha256, sizeBytes: model.bytes.length, present: true });
+    expect(readdirSync(join(dir, '.partial'))).toEqual([]);
+  });
+
+  it('discards a partial file that came from another source', async () => {
+    const server = await serve();
+    const dir = makeTempDir();
+    mkdirSync(join(dir, '.partial'));
+    writeFileSync(join(dir, '.partial', 'tiny.gguf.part'), model.bytes.subarray(0, 1000));
+    writeFileSync(join(dir, '.partial', 'tiny.gguf.part.json'), JSON.stringify({ url: server.url('/elsewhere.gguf'), validator: '"v1"', totalBytes: model.bytes.length }));
+    const store = createModelFileStore({ dir });
+
+    const entry = await store.pull({ id: 'tiny', source: server.url(path) });
+
+    expect(server.requests).toEqual([expect.objectContaining({ range: undefined, status: 200 })]);
+    expect(entry.sha256).toBe(model.sha256);
+  });
+
   it('starts over when the server ignores Range, without duplicating bytes', async () => {
     const server = await serve();
     server.behaviour.dropAfterBytes = MiB;
