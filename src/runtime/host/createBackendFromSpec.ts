@@ -1,0 +1,33 @@
+import type { BackendSpec } from '../../shared/modelHostProtocol.js';
+import type { JsonModelBackend } from '../backend/JsonModelBackend.js';
+import { loadScriptedModels } from '../scripted/loadScriptedModels.js';
+import { createScriptedJsonBackend } from './createScriptedJsonBackend.js';
+
+/**
+ * Builds the backend a model host `init` names, with its models loaded. node-llama-cpp is imported only
+ * for a llama spec, so a scripted host never loads its native addon.
+ */
+export async function createBackendFromSpec(options: {
+  /** The backend to build. */
+  spec: BackendSpec;
+}): Promise<JsonModelBackend> {
+  const { spec } = options;
+  switch (spec.kind) {
+    case 'scripted':
+      return createScriptedJsonBackend({
+        models: await loadScriptedModels({ path: spec.scriptPath, ...(spec.delayMs === undefined ? {} : { delayMs: spec.delayMs }) }),
+      });
+    case 'llama': {
+      const { createLlamaBackend } = await import('../llama/createLlamaBackend.js');
+      const backend = createLlamaBackend({ roles: spec.roles, ...(spec.threads === undefined ? {} : { threads: spec.threads }) });
+      // Load now, so `ready` means the models are in memory and a model that cannot load fails the start, not a call.
+      try {
+        await backend.load();
+      } catch (error) {
+        await backend.dispose();
+        throw error;
+      }
+      return backend;
+    }
+  }
+}

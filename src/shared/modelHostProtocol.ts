@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { modelRoleSchema } from './modelRole.js';
+import { phaseNameSchema } from './phaseName.js';
+
+/*
+ * The contract between Nightshift and the process that runs its local models (an Electron utilityProcess
+ * in the desktop app, a forked Node child in the CLI), so a llama.cpp crash or out-of-memory kill takes
+ * down only that process. Both sides validate every message they receive: the other side may be a
+ * different build, or dying.
+ */
+
+/** Which model backend the child runs, and how to build it. */
+export const backendSpecSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('scripted'),
+      /** Absolute path of a scripted model file (see scriptedScriptSchema). */
+      scriptPath: z.string().min(1),
+      /** Pause before each streamed chunk in milliseconds, to mimic generation speed. Default 0. */
+      delayMs: z.number().int().nonnegative().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('llama'),
+      /** The options of createLlamaBackend (src/runtime/llama): one GGUF model per role, files shared by roles loaded once. */
+      roles: z.record(
+        modelRoleSchema,
+        z
+          .object({
+            /** Absolute path of the GGUF file. */
+            modelPath: z.string().min(1),
+            /** The name recorded in the audit, e.g. `qwen2.5-coder-7b-instruct-q4_k_m`. */
+            modelId: z.string().min(1),
+            /** Context window in tokens. */
+            contextSize: z.number().int().positive(),
+            /** Layers offloaded to the GPU: a count (0 for CPU only) or `'max'`; roles sharing a file must agree. */
+            gpuLayers: z.union([z.number().int().nonnegative(), z.literal('max')]),
+            /** Sampling temperature when a request gives none. Default 0 (greedy). */
+            temperature: z.number().nonnegative().optional(),
+            /** Output token cap when a request gives none. Default: the room the prompt leaves in the context. */
+            maxTokens: z.number().int().positive().optional(),
+          })
+          .strict(),
+      ),
+      /** CPU threads per context. Default: node-llama-cpp's choice. */
+      threads: z.number().int().positive().optional(),
+    })
+    .strict(),
+]);
+
+export type BackendSpec = z.infer<typeof backendSpecSchema>;
+
+/** A JsonGenerateRequest (src/runtime/backend/JsonModelBackend.ts) as it crosses the boundary. */
+export const hostedGenerateRequestSchema = z
+  .object({
+    role: modelRoleSchema,
+    promptId: z.string().min(1),
+    system: z.string(),
+    user: z.string(),
+    jsonSchema: z.record(z.string(), z.unknown()),
+    meta: z.object({ taskId: z.string().min(1), phase: phaseNameSchema, attempt: z.number().int().positive() }).strict(),
+    temperature: z.number().nonnegative().optional(),
+    seed: z.number().int().optional(),
+    maxTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+
+const usageSchema = z
+  .object({
+    promptTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    durationMs: z.number().nonnegative(),
+    timeToFirstTokenMs: z.number().nonnegative().nullable(),
+  })
+  .strict();
+
+/** An error as it crosses the boundary: a NightshiftError's fields, or an Error's name and message. */
+export const hostedErrorSchema = z
+  .object({
+    code: z.string().min(1),
+    message: z.string(),
+    hint: z.string(),
+    /** The class name on the side that threw, e.g. `ScriptExhaustedError` or `AbortError`. */
+    name: z.string(),
+    /** The error's context, reduced to what survives JSON. */
+    context: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+export type HostedError = z.infer<typeof hostedErrorSchema>;
+
+const modelDescriptionSchema = z.object({ model: z.string(), backend: z.string() }).strict();
+
+/** What the parent sends. `callId` and `requestId` are chosen by the parent and unique per host. */
+export const modelHostParentMessageSchema = z.discriminatedUnion('type', [
+  /** Build the backend; the child answers `ready` or `fatal`. Sent once, first. */
+  z.object({ type: z.literal('init'), spec: backendSpecSchema }).strict(),
+  /** Start a call; the child answers `token`s, then one `result` or `error`. */
+  z.object({ type: z.literal('generate'), callId: z.string().min(1), request: hostedGenerateRequestSchema }).strict(),
+  /** Stop a call; it ends with an `error` named `AbortError` unless it already ended. */
+  z.object({ type: z.literal('cancel'), callId: z.string().min(1) }).strict(),
+  z.object({ type: z.literal('stats'), requestId: z.string().min(1) }).strict(),
+  /** Cancel every call, dispose the backend and exit. */
+  z.object({ type: z.literal('shutdown') }).strict(),
+]);
+
+export type ModelHostParentMessage = z.infer<typeof modelHostParentMessageSchema>;
+
+/** What the child reports about itself on request. Byte counts are the child's own memory. */
+export const modelHostStatsSchema = z
+  .object({
+    pid: z.number().int(),
+    /** Milliseconds since the child started serving. */
+    uptimeMs: z.number().nonnegative(),
+    rssBytes: z.number().int().nonnegative(),
+    heapUsedBytes: z.number().int().nonnegative(),
+    /** Calls generating now (at most one per role). */
+    activeCalls: z.number().int().nonnegative(),
+    /** Calls waiting for their role to be free. */
+    queuedCalls: z.number().int().nonnegative(),
+    completedCalls: z.number().int().nonnegative(),
+    /** Calls that ended in an error, cancellations included. */
+    failedCalls: z.number().int().nonnegative(),
+  })
+  .strict();
+
+export type ModelHostStats = z.infer<typeof modelHostStatsSchema>;
+
+/** What the child sends. */
+export const modelHostChildMessageSchema = z.discriminatedUnion('type', [
+  /** The backend is built; `models` is what `describe(role)` returns for each role. */
+  z.object({ type: z.literal('ready'), pid: z.number().int(), models: z.record(modelRoleSchema, modelDescriptionSchema) }).strict(),
+  z.object({ type: z.literal('token'), callId: z.string().min(1), text: z.string() }).strict(),
+  z
+    .object({
+      type: z.literal('result'),
+      callId: z.string().min(1),
+      result: z.object({ text: z.string(), model: z.string(), backend: z.string(), usage: usageSchema }).strict(),
+    })
+    .strict(),
+  /** A call failed, or (callId null) a message could not be understood. */
+  z.object({ type: z.literal('error'), callId: z.string().min(1).nullable(), error: hostedErrorSchema }).strict(),
+  z.object({ type: z.literal('stats'), requestId: z.string().min(1), stats: modelHostStatsSchema }).strict(),
+  /** The child cannot go on (the backend failed to build, or an uncaught error); it exits next. */
+  z.object({ type: z.literal('fatal'), error: hostedErrorSchema }).strict(),
+]);
+
+export type ModelHostChildMessage = z.infer<typeof modelHostChildMessageSchema>;
