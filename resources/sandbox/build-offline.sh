@@ -63,8 +63,14 @@ for dir in "$here"/*/; do
   log "docker build $image from $dir"
   # Host networking for the build only: apt inside it must reach the Debian mirror even where the daemon's
   # bridge network cannot (no iptables). Containers made from the image run with no network at all.
-  docker build --quiet --network host --label nightshift.kind=sandbox-image --label "nightshift.stack=$stack" \
-    -t "$image" "$dir" >/dev/null || fail "docker build of $image failed"
+  buildlog="$(mktemp /var/tmp/nightshift-build.XXXXXX)"
+  if ! docker build --network host --label nightshift.kind=sandbox-image --label "nightshift.stack=$stack" \
+    -t "$image" "$dir" >"$buildlog" 2>&1; then
+    tail -n 30 "$buildlog" >&2
+    rm -f "$buildlog"
+    fail "docker build of $image failed"
+  fi
+  rm -f "$buildlog"
   log "built $image in $(seconds_since "$started") s"
 done
 log "done"
