@@ -5,6 +5,7 @@ import { registerExplainCommand } from './commands/registerExplainCommand.js';
 import { registerGateCommand } from './commands/registerGateCommand.js';
 import { registerImportPrdCommand } from './commands/registerImportPrdCommand.js';
 import { registerModelsCommand } from './commands/registerModelsCommand.js';
+import { registerModelsPlanCommand } from './commands/registerModelsPlanCommand.js';
 import { registerRunCommand } from './commands/registerRunCommand.js';
 import { registerStatusCommand } from './commands/registerStatusCommand.js';
 
@@ -24,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAuditCommand(program);
   registerGateCommand(program);
   registerImportPrdCommand(program);
-  registerModelsCommand(program);
+  registerModelsPlanCommand(registerModelsCommand(program));
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
