@@ -19,7 +19,7 @@ export interface MachineInfo {
 export type PlacementVerdict = 'fits' | 'fits-smaller-context' | 'must-swap' | 'cannot-run';
 
 export interface PlacementSuggestion {
-  kind: 'smaller-quant' | 'lower-context' | 'smaller-profile' | 'unpin' | 'on-demand' | 'free-memory';
+  kind: 'smaller-quant' | 'lower-context' | 'smaller-profile' | 'unpin' | 'on-demand' | 'other-model';
   message: string;
   modelId?: string;
   profileId?: string;

@@ -96,6 +96,7 @@ export function planPlacement(options: {
     } else if (residentBytes + requested.totalBytes <= budgetBytes) {
       verdict = 'fits';
     } else {
+      // An on-demand model keeps its full contexts and swaps in, rather than squeezing into what is left.
       const shrunk = group.onDemand ? undefined : largestFitting(group, budgetBytes - residentBytes, estimate);
       if (shrunk) {
         verdict = 'fits-smaller-context';
@@ -309,7 +310,7 @@ function suggest(options: {
   }
   const unplannedSwap = placement.verdict === 'must-swap' && !placement.onDemand;
   const current = catalog?.models.find((model) => model.id === placement.modelId);
-  const wantsSmaller = placement.verdict === 'fits-smaller-context' || placement.verdict === 'cannot-run' || unplannedSwap;
+  const wantsSmaller = !group.tooShort && (placement.verdict === 'fits-smaller-context' || placement.verdict === 'cannot-run' || unplannedSwap);
   if (current && wantsSmaller) {
     // Same family means same architecture, so only the file size differs.
     const smaller = (catalog?.models ?? [])
@@ -337,12 +338,16 @@ function suggest(options: {
   }
   if (placement.verdict === 'cannot-run') {
     if (group.tooShort) {
-      suggestions.push({ kind: 'smaller-quant', message: `${placement.modelId} was trained on fewer tokens than ${group.roles.join(' and ')} need; choose another model.` });
+      suggestions.push({
+        kind: 'other-model',
+        modelId: placement.modelId,
+        message: `${placement.modelId} was trained on ${group.facts.trainedContext} tokens, fewer than ${group.roles.join(' and ')} need; choose another model.`,
+      });
     } else if (options.pinnedIds.length > 0 && placement.totalBytes <= options.budgetBytes) {
       suggestions.push({ kind: 'unpin', message: `It fits only if ${options.pinnedIds.join(', ')} can be evicted; unpin them.` });
     }
   }
-  if ((placement.verdict === 'cannot-run' || unplannedSwap) && options.nextProfileId) {
+  if (((placement.verdict === 'cannot-run' && !group.tooShort) || unplannedSwap) && options.nextProfileId) {
     suggestions.push({ kind: 'smaller-profile', profileId: options.nextProfileId, message: `Use the next tier down: --profile ${options.nextProfileId}.` });
   }
   return suggestions;

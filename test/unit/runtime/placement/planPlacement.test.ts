@@ -259,7 +259,9 @@ describe('planPlacement', () => {
       models: { a: dense(1 * GB), short: dense(1 * GB, { trainedContext: 4096 }) },
       profile: profileOf({ brain: role('a', 8192), coder: role('short', 4096), qa: role('a', 8192) }),
     });
-    expect(plan.models.find((model) => model.modelId === 'short')!.verdict).toBe('cannot-run');
+    const short = plan.models.find((model) => model.modelId === 'short')!;
+    expect(short.verdict).toBe('cannot-run');
+    expect(short.suggestions).toEqual([expect.objectContaining({ kind: 'other-model', modelId: 'short' })]);
     expect(plan.ok).toBe(false);
   });
 
