@@ -25,6 +25,16 @@ export const projectConfigSchema = z
     linkDirs: z.array(z.string().min(1)).default(['node_modules', '.venv']),
     /** Backlog file relative to the root. Default `TASKS.md`. */
     tasksFile: z.string().min(1).default('TASKS.md'),
+    /**
+     * Where commands run: `auto` (Docker if a daemon answers, else the OS's own sandbox: bubblewrap on Linux,
+     * sandbox-exec on macOS), `docker`, `native`, or `local` (unsandboxed; needs `allowUnsandboxed`). Default `auto`.
+     */
+    sandbox: z.enum(['auto', 'docker', 'native', 'local']).default('auto'),
+    /**
+     * Explicit opt-in to running model-written commands directly on this machine when no sandbox is available
+     * (or when `sandbox` is `local`). Default false: Nightshift refuses instead.
+     */
+    allowUnsandboxed: z.boolean().default(false),
   })
   .strict();
 

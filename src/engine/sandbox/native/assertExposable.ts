@@ -1,0 +1,19 @@
+import { resolve } from 'node:path';
+import { SandboxPolicyError } from './SandboxPolicyError.js';
+import { isPathInside } from './isPathInside.js';
+
+/**
+ * Returns `path` resolved, or throws SandboxPolicyError when a sandbox must not expose it: the file-system
+ * root, or the user's home or a directory holding it (which would show all of the home).
+ */
+export function assertExposable(options: {
+  /** The directory to expose. */
+  path: string;
+  /** The user's home directory. */
+  home: string;
+}): string {
+  const path = resolve(options.path);
+  if (path === '/') throw new SandboxPolicyError({ path, reason: 'it is the file-system root' });
+  if (isPathInside(resolve(options.home), path)) throw new SandboxPolicyError({ path, reason: `it holds the home directory ${options.home}` });
+  return path;
+}

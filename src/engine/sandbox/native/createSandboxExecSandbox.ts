@@ -1,0 +1,143 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../ports/Sandbox.js';
+import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './SandboxLimits.js';
+import { SandboxPolicyError } from './SandboxPolicyError.js';
+import { SandboxUnavailableError } from './SandboxUnavailableError.js';
+import { assertExposable } from './assertExposable.js';
+import { buildSandboxExecProfile } from './buildSandboxExecProfile.js';
+import { findExecutable } from './findExecutable.js';
+import { guessLimitHit } from './guessLimitHit.js';
+import { isPathInside } from './isPathInside.js';
+import { resolveToolDirs } from './resolveToolDirs.js';
+import { runSandboxedProcess } from './runSandboxedProcess.js';
+
+/**
+ * Bash script (for its `ulimit -u`, which POSIX sh lacks) that sets the run's rlimits outside the sandbox,
+ * where every process of the user can be counted, then starts sandbox-exec with the rest of the arguments.
+ * macOS counts RLIMIT_NPROC over all of the user's processes, so the process limit is the user's current
+ * count plus the run's budget. macOS does not enforce an address-space limit everywhere; where setting one
+ * fails, the run goes on without it.
+ */
+const APPLY_LIMITS =
+  'n=$(ps -U "$(id -u)" -o pid= | wc -l) && ulimit -u $((n + NS_PIDS)) || exit 125; ' +
+  'ulimit -v "$NS_MEMORY_KB" 2>/dev/null; [ -z "$NS_CPU_SECONDS" ] || ulimit -t "$NS_CPU_SECONDS" || exit 125; ' +
+  'unset NS_PIDS NS_MEMORY_KB NS_CPU_SECONDS; exec "$@"';
+
+/** Inside the sandbox: report on fd 3 that the sandbox is set up, then start the command ($0). */
+const SIGNAL_READY = 'printf ready >&3 && exec 3>&- && exec /bin/sh -c "$0"';
+
+/**
+ * Runs commands under macOS `sandbox-exec` with a generated Seatbelt profile (see buildSandboxExecProfile):
+ * no network, writes only to the run's workspace and a private temp dir (removed after the run), nothing of
+ * the home directories but the workspace and tool installs. Limits are rlimits set by the shell that starts
+ * sandbox-exec, and a limit hit is recognised from the error messages. Unlike bubblewrap there is no pid
+ * namespace: the timeout kills the command's process group, and a process that leaves the group on purpose
+ * (setsid) can outlive the run.
+ */
+export function createSandboxExecSandbox(options: {
+  /** The directory commands may write to: each run's `workspaceDir` must be it or lie inside it. */
+  workspaceDir: string;
+  /** Memory, process and CPU limits per run. Default: 4 GiB, 1024 processes, no CPU limit. */
+  limits?: SandboxLimits;
+  /** Host directories readable at their own paths, e.g. a linked node_modules. Default none. */
+  readOnlyDirs?: string[];
+  /** Programs whose install directories are readable. Default `node`, `python3`, `python`. */
+  tools?: string[];
+  /** Host environment: PATH finds tools and is passed on, HOME is the directory kept hidden. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** The sandbox-exec program. Default `/usr/bin/sandbox-exec`. */
+  sandboxExecPath?: string;
+}): Sandbox {
+  const env = options.env ?? process.env;
+  const home = env.HOME ?? homedir();
+  const searchPath = env.PATH ?? '/usr/bin:/bin';
+  const root = assertExposable({ path: options.workspaceDir, home });
+  const sandboxExec = findExecutable({ name: options.sandboxExecPath ?? '/usr/bin/sandbox-exec' });
+  if (!sandboxExec) {
+    throw new SandboxUnavailableError({
+      kind: 'sandbox-exec',
+      reason: `${options.sandboxExecPath ?? '/usr/bin/sandbox-exec'} is not there`,
+      hint: 'sandbox-exec ships with macOS; on other systems use bubblewrap (Linux) or the Docker sandbox.',
+    });
+  }
+  const limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
+  const readOnlyPaths = [
+    ...resolveToolDirs({ tools: options.tools ?? ['node', 'python3', 'python'], searchPath, home }),
+    ...(options.readOnlyDirs ?? []).map((dir) => assertExposable({ path: dir, home })),
+  ].map(realOrSelf);
+  const running = new Set<number>();
+
+  const run = async (runOptions: SandboxRunOptions): Promise<SandboxResult> => {
+    const workspaceDir = realpathSync(runOptions.workspaceDir);
+    if (!isPathInside(workspaceDir, realpathSync(root))) {
+      throw new SandboxPolicyError({ path: workspaceDir, reason: `it is outside the sandbox's workspace ${root}` });
+    }
+    const cwd = resolve(workspaceDir, runOptions.cwd ?? '.');
+    if (!isPathInside(cwd, workspaceDir)) throw new SandboxPolicyError({ path: cwd, reason: 'the working directory is outside the workspace' });
+    const tempDir = realpathSync(mkdtempSync(join(tmpdir(), 'nightshift-sbx-')));
+    try {
+      mkdirSync(join(tempDir, 'home'));
+      const profile = buildSandboxExecProfile({ workspaceDir, tempDir, readOnlyPaths, home: realOrSelf(home) });
+      const result = await runSandboxedProcess({
+        argv: ['/bin/bash', '-c', APPLY_LIMITS, 'sh', sandboxExec, '-p', profile, '/bin/sh', '-c', SIGNAL_READY, runOptions.command],
+        env: {
+          ...sandboxEnvironment(env),
+          HOME: join(tempDir, 'home'),
+          TMPDIR: tempDir,
+          ...runOptions.env,
+          CI: '1',
+          NO_COLOR: '1',
+          TERM: 'dumb',
+          NS_PIDS: String(limits.pids),
+          NS_MEMORY_KB: String(Math.ceil(limits.memoryBytes / 1024)),
+          NS_CPU_SECONDS: limits.cpuSeconds === undefined ? '' : String(limits.cpuSeconds),
+        },
+        cwd,
+        timeoutMs: runOptions.timeoutMs,
+        outputLimitBytes: runOptions.outputLimitBytes,
+        readyFd: true,
+        running,
+        ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+      });
+      const failed = result.outcome !== 'exited' || result.exitCode !== 0;
+      return failed ? { ...result, limitHit: guessLimitHit(result) } : result;
+    } finally {
+      rmSync(tempDir, { recursive: true, force: true });
+    }
+  };
+
+  return {
+    kind: 'sandbox-exec',
+    isolated: true,
+    run,
+    async dispose() {
+      for (const pid of running) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+      running.clear();
+    },
+  };
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Locale, time zone, PATH and the user's name pass through; nothing else of the host's environment does. */
+function sandboxEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && (['PATH', 'LANG', 'TZ', 'USER', 'LOGNAME'].includes(name) || name.startsWith('LC_') || name.startsWith('PYENV_'))) kept[name] = value;
+  }
+  return { ...kept, SHELL: '/bin/sh' };
+}
