@@ -36,10 +36,11 @@ export function buildBubblewrapArgs(options: {
   identityFiles: { passwd: string; group: string };
   /** Tool installs and other host paths shown read-only at their own paths. */
   readOnlyPaths: string[];
-  /** rlimits the command starts under (via prlimit); empty for none. */
-  rlimits: { nproc?: number; dataBytes?: number; cpuSeconds?: number };
-  /** Path of prlimit, which applies `rlimits` inside the namespaces (outside, they would count the host user's processes). */
-  prlimitPath: string;
+  /**
+   * Program and arguments the command's shell is started through inside the namespaces, e.g. prlimit with the
+   * run's rlimits (outside, RLIMIT_NPROC would count the host user's processes). Empty for none.
+   */
+  commandPrefix: string[];
   /** The shell command. */
   command: string;
 }): string[] {
@@ -65,11 +66,6 @@ export function buildBubblewrapArgs(options: {
   for (const path of options.readOnlyPaths) args.push('--ro-bind', path, path);
   args.push('--bind', options.workspaceDir, options.workspaceDir, '--remount-ro', '/', '--chdir', options.cwd, '--');
   args.push('/bin/sh', '-c', 'printf ready >&3 && exec 3>&- && exec "$@"', 'sh');
-  const limits: string[] = [];
-  if (options.rlimits.nproc !== undefined) limits.push(`--nproc=${options.rlimits.nproc}`);
-  if (options.rlimits.dataBytes !== undefined) limits.push(`--data=${options.rlimits.dataBytes}`);
-  if (options.rlimits.cpuSeconds !== undefined) limits.push(`--cpu=${options.rlimits.cpuSeconds}`);
-  if (limits.length > 0) args.push(options.prlimitPath, ...limits, '--');
-  args.push('/bin/sh', '-c', options.command);
+  args.push(...options.commandPrefix, '/bin/sh', '-c', options.command);
   return args;
 }

@@ -70,6 +70,11 @@ const JOIN_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || ex
  * whole session; memory is RLIMIT_DATA, which counts what a process actually allocates, unlike RLIMIT_AS that
  * V8 and the JVM exhaust with address-space reservations. Root without control groups is refused. A run
  * that hits a control-group limit is stopped at once and reported with `limitHit`.
+ *
+ * Started by root, the command's processes stay the host's uid 0 (a user namespace only renames it): they
+ * hold no capabilities and cannot gain any (no setuid, no new user namespaces), every mount but the
+ * workspace and /tmp is read-only, and /proc too, since uid 0 owns /proc/sys and could otherwise change the
+ * host's kernel settings.
  */
 export function createBubblewrapSandbox(options: {
   /**
@@ -86,14 +91,17 @@ export function createBubblewrapSandbox(options: {
   readOnlyDirs?: string[];
   /** Programs whose install directories are shown read-only. Default `node`, `python3`, `python`. */
   tools?: string[];
-  /** Host environment: PATH finds tools and is passed on, HOME is the directory kept hidden. Default process.env. */
+  /**
+   * Host environment: PATH finds bwrap, prlimit and the tools and is passed on; HOME is the directory kept
+   * hidden. Default process.env.
+   */
   env?: NodeJS.ProcessEnv;
 }): BubblewrapSandbox {
   const env = options.env ?? process.env;
   const home = env.HOME ?? homedir();
   const searchPath = env.PATH ?? '/usr/bin:/bin';
   const root = assertExposable({ path: options.workspaceDir, home });
-  const bwrap = findExecutable({ name: 'bwrap', searchPath }) ?? findExecutable({ name: '/usr/bin/bwrap' });
+  const bwrap = findExecutable({ name: 'bwrap', searchPath });
   if (!bwrap) {
     throw new SandboxUnavailableError({
       kind: 'bubblewrap',
@@ -110,7 +118,7 @@ export function createBubblewrapSandbox(options: {
       hint: 'Run Nightshift as an ordinary user, give it a writable cgroup (memory and pids controllers), or use the Docker sandbox.',
     });
   }
-  const prlimit = findExecutable({ name: 'prlimit', searchPath }) ?? findExecutable({ name: '/usr/bin/prlimit' });
+  const prlimit = findExecutable({ name: 'prlimit', searchPath });
   if (!prlimit && (!limiter || limits.cpuSeconds !== undefined)) {
     throw new SandboxUnavailableError({
       kind: 'bubblewrap',
@@ -129,6 +137,11 @@ export function createBubblewrapSandbox(options: {
   const identityFiles = { passwd: join(identityDir, 'passwd'), group: join(identityDir, 'group') };
   writeFileSync(identityFiles.passwd, `root:x:0:0:root:/root:/bin/sh\nnightshift:x:${SANDBOX_UID}:${SANDBOX_UID}:Nightshift sandbox:${SANDBOX_HOME}:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`);
   writeFileSync(identityFiles.group, `root:x:0:\nnightshift:x:${SANDBOX_UID}:\nnogroup:x:65534:\n`);
+  const rlimits = [
+    ...(limiter ? [] : [`--nproc=${limits.pids}`, `--data=${limits.memoryBytes}`]),
+    ...(limits.cpuSeconds !== undefined ? [`--cpu=${limits.cpuSeconds}`] : []),
+  ];
+  const commandPrefix = prlimit && rlimits.length > 0 ? [prlimit, ...rlimits, '--'] : [];
   const running = new Set<number>();
   const limitMethod = limiter ? (`cgroup-v${limiter.version}` as const) : 'rlimit';
 
@@ -146,10 +159,7 @@ export function createBubblewrapSandbox(options: {
       etcEntries,
       identityFiles,
       readOnlyPaths: readOnlyPaths.filter((path) => !isPathInside(path, workspaceDir)),
-      rlimits: limiter
-        ? { ...(limits.cpuSeconds !== undefined ? { cpuSeconds: limits.cpuSeconds } : {}) }
-        : { nproc: limits.pids, dataBytes: limits.memoryBytes, ...(limits.cpuSeconds !== undefined ? { cpuSeconds: limits.cpuSeconds } : {}) },
-      prlimitPath: prlimit ?? '/usr/bin/prlimit',
+      commandPrefix,
       command: runOptions.command,
     });
     const group = limiter?.create({ memoryBytes: limits.memoryBytes, pids: limits.pids });

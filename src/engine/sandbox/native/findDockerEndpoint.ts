@@ -15,7 +15,7 @@ export interface DockerEndpointProbe {
 
 /**
  * The first Docker-compatible daemon that answers `GET /_ping`, looking at DOCKER_HOST, then the sockets of
- * Docker Engine, rootless Docker, Docker Desktop, Colima, OrbStack, Rancher Desktop and Podman. Every place
+ * rootless Docker, Docker Desktop, Colima, OrbStack, Rancher Desktop, Podman, and the system's Docker Engine. Every place
  * looked at is reported, so a diagnosis can say why none was found.
  */
 export async function findDockerEndpoint(options: {
@@ -39,8 +39,8 @@ export async function findDockerEndpoint(options: {
 
 function candidates(env: NodeJS.ProcessEnv, home: string): string[] {
   const runtime = env.XDG_RUNTIME_DIR ?? (process.getuid ? `/run/user/${process.getuid()}` : null);
+  // The user's own runtimes come before the system daemon, so a test or a user can point at theirs.
   const sockets = [
-    '/var/run/docker.sock',
     runtime && join(runtime, 'docker.sock'),
     join(home, '.docker/run/docker.sock'),
     join(home, '.docker/desktop/docker.sock'),
@@ -49,10 +49,11 @@ function candidates(env: NodeJS.ProcessEnv, home: string): string[] {
     join(home, '.orbstack/run/docker.sock'),
     join(home, '.rd/docker.sock'),
     runtime && join(runtime, 'podman/podman.sock'),
-    '/run/podman/podman.sock',
     join(home, '.local/share/containers/podman/machine/podman.sock'),
     join(home, '.local/share/containers/podman/machine/podman-machine-default/podman.sock'),
     join(home, '.local/share/containers/podman/machine/qemu/podman.sock'),
+    '/var/run/docker.sock',
+    '/run/podman/podman.sock',
   ];
   const all = [...(env.DOCKER_HOST ? [env.DOCKER_HOST] : []), ...sockets.filter((path): path is string => Boolean(path)).map((path) => `unix://${path}`)];
   return [...new Set(all)];

@@ -9,7 +9,7 @@ export async function probeBubblewrap(options: {
   /** Directories searched for bwrap, joined like PATH. Default: this process's PATH. */
   searchPath?: string;
 } = {}): Promise<{ available: boolean; reason: string }> {
-  const bwrap = findExecutable({ name: 'bwrap', ...(options.searchPath !== undefined ? { searchPath: options.searchPath } : {}) }) ?? findExecutable({ name: '/usr/bin/bwrap' });
+  const bwrap = findExecutable({ name: 'bwrap', ...(options.searchPath !== undefined ? { searchPath: options.searchPath } : {}) });
   if (!bwrap) return { available: false, reason: 'bwrap is not installed (apt-get install bubblewrap, dnf install bubblewrap, pacman -S bubblewrap)' };
   return new Promise((resolve) => {
     execFile(

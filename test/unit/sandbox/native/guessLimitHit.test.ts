@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { guessLimitHit } from '../../../../src/engine/sandbox/native/guessLimitHit.js';
+
+describe('guessLimitHit', () => {
+  it.each([
+    ['/bin/sh: 0: Cannot fork', 'pids'],
+    ['bash: fork: retry: Resource temporarily unavailable', 'pids'],
+    ['BlockingIOError: [Errno 11] Resource temporarily unavailable', 'pids'],
+    ['Error: spawn EAGAIN', 'pids'],
+    ['MemoryError', 'memory'],
+    ['FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory', 'memory'],
+    ["terminate called after throwing an instance of 'std::bad_alloc'", 'memory'],
+    ['mmap: Cannot allocate memory', 'memory'],
+  ] as const)('reads %j as %s', (stderr, limit) => {
+    expect(guessLimitHit({ stdout: '', stderr })).toBe(limit);
+  });
+
+  it('finds nothing in an ordinary failure', () => {
+    expect(guessLimitHit({ stdout: '1 failed, 2 passed', stderr: 'AssertionError: assert 3 == 4' })).toBeNull();
+  });
+});
