@@ -64,9 +64,9 @@ export interface LlamaResidentModel {
    */
   measuredBytes: number;
   /**
-   * Change of this process's resident set across the load, in bytes; the operating system's view. It
-   * can be far below measuredBytes (mapped weights count once touched, freed memory is reused) or above
-   * it (the first load also maps llama.cpp's own code).
+   * Change of this process's resident set across the load, in bytes; the operating system's view, and a
+   * noisy one: mapped weights count only once touched and freed memory is reused, so it can be far below
+   * measuredBytes, even negative.
    */
   rssDeltaBytes: number;
   /** Wall time of loading the weights and creating the contexts, in milliseconds. */
