@@ -2,14 +2,18 @@ import { resolve } from 'node:path';
 import type { ModelClient } from '../engine/ports/ModelClient.js';
 import { createModelClientFromBackend } from '../runtime/backend/createModelClientFromBackend.js';
 import { createOpenAiBackend } from '../runtime/http/createOpenAiBackend.js';
+import { createModelHost } from '../runtime/host/createModelHost.js';
+import { planLocalModels } from '../runtime/local/planLocalModels.js';
+import { resolveDataDir } from '../engine/store/resolveDataDir.js';
 import { loadScriptedModels } from '../runtime/scripted/loadScriptedModels.js';
 import { CliUsageError } from './CliUsageError.js';
 
 const SPEC_HINT =
-  'Use --models scripted:FILE (a JSON script of answers per task and phase) or --models openai:<baseUrl>#<model> (an OpenAI-compatible server, e.g. openai:http://127.0.0.1:11434/v1#qwen2.5-coder:7b).';
+  'Use --models local (the memory-tier profile, planned for this machine), --models local:FILE.gguf (one GGUF for every role), --models scripted:FILE (a JSON script of answers per task and phase) or --models openai:<baseUrl>#<model> (an OpenAI-compatible server, e.g. openai:http://127.0.0.1:11434/v1#qwen2.5-coder:7b).';
 
 /**
- * Builds the model client named by `--models`: `scripted:FILE` replays deterministic answers from a
+ * Builds the model client named by `--models`: `local` runs the catalog's memory-tier profile on
+ * llama.cpp in a separate host process (`local:FILE.gguf`: one file for every role); `scripted:FILE` replays deterministic answers from a
  * JSON script (tests and demos); `openai:<baseUrl>#<model>` sends every role to one model on an
  * OpenAI-compatible server (Ollama, llama-server, LM Studio, vLLM, `nightshift models serve`), with the
  * API key from NIGHTSHIFT_OPENAI_API_KEY.
@@ -21,10 +25,27 @@ export async function createModelsFromSpec(options: {
   cwd: string;
   /** Where NIGHTSHIFT_OPENAI_API_KEY is read. Default: process.env. */
   env?: Record<string, string | undefined>;
+  /** Nightshift's data directory, where `local` finds downloaded models. Default: resolveDataDir(). */
+  dataDir?: string;
+  /** The project, whose nightshift.models.json overrides the catalog for `local`. */
+  projectDir?: string;
+  /** Catalog profile for `local` instead of the largest tier that fits this machine. */
+  profileId?: string;
 }): Promise<ModelClient> {
   const [backend, ...rest] = options.spec.split(':');
   const argument = rest.join(':');
   if (backend === 'scripted' && argument) return loadScriptedModels({ path: resolve(options.cwd, argument) });
+  if (backend === 'local') {
+    // Planning reads GGUF headers only; the models load in the host process, where a llama.cpp crash or
+    // out-of-memory kill cannot take the session with it.
+    const { spec } = await planLocalModels({
+      dataDir: options.dataDir ?? resolveDataDir({}),
+      ...(argument ? { modelPath: resolve(options.cwd, argument) } : {}),
+      ...(options.projectDir ? { projectDir: options.projectDir } : {}),
+      ...(options.profileId ? { profileId: options.profileId } : {}),
+    });
+    return createModelClientFromBackend({ backend: createModelHost({ spec }) });
+  }
   if (backend === 'openai' && argument) {
     const separator = argument.indexOf('#');
     const baseUrl = separator === -1 ? argument : argument.slice(0, separator);

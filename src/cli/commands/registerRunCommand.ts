@@ -23,18 +23,25 @@ export function registerRunCommand(program: Command): void {
     .option('--task <title>', 'a task given on the command line instead of a backlog (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--max-tasks <n>', 'start at most N tasks in this run', (value) => positiveInt(value, '--max-tasks'))
     .option('--until <HH:MM>', 'start no new task after this local time')
-    .option('--models <spec>', 'model backend: scripted:FILE')
+    .option('--models <spec>', 'model backend: local (default: the memory-tier profile), local:FILE.gguf, openai:URL#MODEL, scripted:FILE', 'local')
+    .option('--profile <id>', 'model profile for --models local (default: the largest tier that fits this machine)')
     .option('--direct <branch>', 'fast-forward this branch (must not be checked out) instead of nightshift/<session>')
     .option('--no-resume', 'start a new session even if the last one did not finish')
     .option('--json', 'print engine events as JSON lines instead of the live display')
     .option('--data-dir <dir>', 'where Nightshift keeps its database, workspaces and reports')
     .action(async (projectDir: string, flags: RunFlags) => {
-      if (!flags.models) {
-        throw new CliUsageError({ message: 'No model backend given.', hint: 'Pass --models scripted:FILE.' });
-      }
       const cwd = process.cwd();
       const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
-      const models = await createModelsFromSpec({ spec: flags.models, cwd });
+      const models = await createModelsFromSpec({
+        spec: flags.models,
+        cwd,
+        dataDir: host.dataDir,
+        projectDir: resolve(cwd, projectDir),
+        ...(flags.profile ? { profileId: flags.profile } : {}),
+      }).catch((error: unknown) => {
+        host.dispose();
+        throw error;
+      });
       const engine = createEngine({
         models,
         store: host.store,
@@ -89,7 +96,8 @@ interface RunFlags {
   task: string[];
   maxTasks?: number;
   until?: string;
-  models?: string;
+  models: string;
+  profile?: string;
   direct?: string;
   resume: boolean;
   json?: boolean;
