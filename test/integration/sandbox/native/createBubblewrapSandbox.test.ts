@@ -53,6 +53,19 @@ describe.skipIf(!bubblewrapWorks())('createBubblewrapSandbox (real bwrap)', () =
     expect(host.split('\n').slice(2).filter((line) => line.includes(':')).length).toBeGreaterThan(1);
   });
 
+  it("has a working private loopback, so a project's tests can talk to their own servers", async () => {
+    const script = [
+      'import socket',
+      'server = socket.create_server(("localhost", 0))',
+      'client = socket.create_connection(server.getsockname())',
+      'conn, _ = server.accept()',
+      'client.sendall(b"ping")',
+      'print(conn.recv(4).decode())',
+    ].join('; ');
+    const result = await run(`python3 -c '${script}'`);
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'ping\n' });
+  });
+
   describe('with an HTTP server on the host loopback', () => {
     let server: Server;
     let port: number;
@@ -222,6 +235,19 @@ describe.skipIf(!bubblewrapWorks())('createBubblewrapSandbox (real bwrap)', () =
     expect(result.stdout).toBe('');
     const fits = await run('python3 -c "b = bytearray(64 * 1024 ** 2); print(len(b))"');
     expect(fits).toMatchObject({ exitCode: 0, stdout: `${64 * 1024 ** 2}\n`, limitHit: null });
+  });
+
+  it('ends a process that spends its CPU seconds, long before the timeout', async () => {
+    const cpuSandbox = createBubblewrapSandbox({ workspaceDir: root, limits: { cpuSeconds: 1 } });
+    try {
+      const result = await cpuSandbox.run({ command: 'python3 -c "while True: pass"', workspaceDir: workspace(), timeoutMs: 30_000, outputLimitBytes: 10_000 });
+      expect(result.outcome).toBe('exited');
+      // RLIMIT_CPU ends it with SIGXCPU, or SIGKILL when the soft and hard limits are equal (128 + signal).
+      expect([128 + 24, 128 + 9]).toContain(result.exitCode);
+      expect(result.durationMs).toBeLessThan(15_000);
+    } finally {
+      await cpuSandbox.dispose();
+    }
   });
 
   it('runs pytest and node --test on projects in the workspace', async () => {
