@@ -2,11 +2,10 @@ import { resolve } from 'node:path';
 import type { ModelClient } from '../engine/ports/ModelClient.js';
 import { createModelClientFromBackend } from '../runtime/backend/createModelClientFromBackend.js';
 import { createOpenAiBackend } from '../runtime/http/createOpenAiBackend.js';
-import { createModelHost } from '../runtime/host/createModelHost.js';
-import { planLocalModels } from '../runtime/local/planLocalModels.js';
 import { resolveDataDir } from '../engine/store/resolveDataDir.js';
 import { loadScriptedModels } from '../runtime/scripted/loadScriptedModels.js';
 import { CliUsageError } from './CliUsageError.js';
+import { createLocalModelHost } from './createLocalModelHost.js';
 
 const SPEC_HINT =
   'Use --models local (the memory-tier profile, planned for this machine), --models local:FILE.gguf (one GGUF for every role), --models scripted:FILE (a JSON script of answers per task and phase) or --models openai:<baseUrl>#<model> (an OpenAI-compatible server, e.g. openai:http://127.0.0.1:11434/v1#qwen2.5-coder:7b).';
@@ -36,15 +35,14 @@ export async function createModelsFromSpec(options: {
   const argument = rest.join(':');
   if (backend === 'scripted' && argument) return loadScriptedModels({ path: resolve(options.cwd, argument) });
   if (backend === 'local') {
-    // Planning reads GGUF headers only; the models load in the host process, where a llama.cpp crash or
-    // out-of-memory kill cannot take the session with it.
-    const { spec } = await planLocalModels({
+    const host = await createLocalModelHost({
+      modelPath: argument,
+      cwd: options.cwd,
       dataDir: options.dataDir ?? resolveDataDir({}),
-      ...(argument ? { modelPath: resolve(options.cwd, argument) } : {}),
       ...(options.projectDir ? { projectDir: options.projectDir } : {}),
       ...(options.profileId ? { profileId: options.profileId } : {}),
     });
-    return createModelClientFromBackend({ backend: createModelHost({ spec }) });
+    return createModelClientFromBackend({ backend: host });
   }
   if (backend === 'openai' && argument) {
     const separator = argument.indexOf('#');
