@@ -6,7 +6,9 @@ import { createJsonBackendFromModelClient } from '../../runtime/http/createJsonB
 import { createOpenAiServer } from '../../runtime/http/createOpenAiServer.js';
 import { generateServeToken } from '../../runtime/http/generateServeToken.js';
 import { loadScriptedModels } from '../../runtime/scripted/loadScriptedModels.js';
+import { resolveDataDir } from '../../engine/store/resolveDataDir.js';
 import { CliUsageError } from '../CliUsageError.js';
+import { createLocalModelHost } from '../createLocalModelHost.js';
 
 /**
  * `nightshift models serve`: Nightshift's models as an OpenAI-compatible endpoint on 127.0.0.1, so
@@ -17,12 +19,14 @@ export function registerModelsServeCommand(models: Command): void {
   models
     .command('serve')
     .description('serve the models as an OpenAI-compatible endpoint on 127.0.0.1 (bearer token required) until Ctrl-C')
-    .requiredOption('--models <spec>', 'the models to serve: scripted:FILE')
+    .requiredOption('--models <spec>', 'the models to serve: local (the memory-tier profile), local:FILE.gguf or scripted:FILE')
+    .option('--profile <id>', 'model profile for --models local (default: the largest tier that fits this machine)')
+    .option('--data-dir <dir>', 'where Nightshift keeps its data; --models local finds models in <data-dir>/models')
     .option('--port <n>', 'TCP port on 127.0.0.1; 0 picks a free one', parsePort, 0)
     .option('--token <token>', 'bearer token clients must send (default: NIGHTSHIFT_SERVE_TOKEN, else a random one)')
-    .action(async (flags: { models: string; port: number; token?: string }) => {
+    .action(async (flags: ServeFlags) => {
       const token = flags.token || process.env.NIGHTSHIFT_SERVE_TOKEN || generateServeToken();
-      const backend = await backendFromSpec(flags.models);
+      const backend = await backendFromSpec(flags);
       const modelIds = Object.fromEntries(modelRoleSchema.options.map((role) => [role, backend.describe(role).model])) as Record<ModelRole, string>;
       let server;
       try {
@@ -55,15 +59,41 @@ export function registerModelsServeCommand(models: Command): void {
     });
 }
 
-async function backendFromSpec(spec: string): Promise<JsonModelBackend> {
+interface ServeFlags {
+  models: string;
+  port: number;
+  token?: string;
+  profile?: string;
+  dataDir?: string;
+}
+
+/** The model host is itself a JsonModelBackend, so local models are served straight from it. */
+async function backendFromSpec(flags: ServeFlags): Promise<JsonModelBackend> {
+  const spec = flags.models;
   const [kind, ...rest] = spec.split(':');
   const argument = rest.join(':');
   if (kind === 'scripted' && argument) {
     return createJsonBackendFromModelClient({ client: await loadScriptedModels({ path: resolve(process.cwd(), argument) }) });
   }
+  if (kind === 'local') {
+    const host = await createLocalModelHost({
+      modelPath: argument,
+      cwd: process.cwd(),
+      dataDir: resolveDataDir(flags.dataDir ? { explicit: flags.dataDir } : {}),
+      ...(flags.profile ? { profileId: flags.profile } : {}),
+    });
+    // Load now, so a model that cannot load fails the command before it prints a URL.
+    try {
+      await host.start();
+    } catch (error) {
+      await host.dispose();
+      throw error;
+    }
+    return host;
+  }
   throw new CliUsageError({
     message: `Cannot serve the models "${spec}".`,
-    hint: 'Use --models scripted:FILE (a JSON script of answers per task and phase).',
+    hint: 'Use --models local (the memory-tier profile), --models local:FILE.gguf (one GGUF for every role) or --models scripted:FILE (a JSON script of answers per task and phase).',
     context: { spec },
   });
 }
