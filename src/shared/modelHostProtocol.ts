@@ -40,11 +40,22 @@ export const backendSpecSchema = z.discriminatedUnion('kind', [
             temperature: z.number().nonnegative().optional(),
             /** Output token cap when a request gives none. Default: the room the prompt leaves in the context. */
             maxTokens: z.number().int().positive().optional(),
+            /** With budgetBytes: loaded when a call needs it rather than up front (a plan's `onDemand` or `must-swap`). Default false. */
+            onDemand: z.boolean().optional(),
+            /** With budgetBytes: never evicted once loaded. Default false. */
+            pinned: z.boolean().optional(),
+            /** With budgetBytes: higher loads first, after pinned models. Default 0. */
+            priority: z.number().int().optional(),
           })
           .strict(),
       ),
       /** CPU threads per context. Default: node-llama-cpp's choice. */
       threads: z.number().int().positive().optional(),
+      /**
+       * Bytes all loaded models may take together (a PlacementPlan's budgetBytes); models then load and are
+       * evicted by policy instead of all loading up front. Default: no budget.
+       */
+      budgetBytes: z.number().int().positive().optional(),
     })
     .strict(),
 ]);
@@ -107,6 +118,43 @@ export const modelHostParentMessageSchema = z.discriminatedUnion('type', [
 
 export type ModelHostParentMessage = z.infer<typeof modelHostParentMessageSchema>;
 
+/** One model file loaded by the backend (LlamaResidentModel in src/runtime/llama). Bytes and milliseconds. */
+const backendModelLoadSchema = z
+  .object({
+    modelId: z.string(),
+    modelPath: z.string(),
+    roles: z.array(modelRoleSchema),
+    gpuLayers: z.number().int().nonnegative(),
+    /** Tokens of context allocated for the model, its roles' together. */
+    contextSize: z.number().int().nonnegative(),
+    estimatedBytes: z.number().nonnegative(),
+    /** What llama.cpp reported allocating across the load. */
+    measuredBytes: z.number(),
+    /** Change of the process's resident set across the load; noisy, may be negative. */
+    rssDeltaBytes: z.number(),
+    loadMs: z.number().nonnegative(),
+  })
+  .strict();
+
+/** The backend's own load accounting (LlamaBackendStats in src/runtime/llama), for backends that keep one. */
+export const modelBackendStatsSchema = z
+  .object({
+    loads: z.number().int().nonnegative(),
+    /** Evictions included. */
+    unloads: z.number().int().nonnegative(),
+    /** Unloads made to make room for another model. */
+    evictions: z.number().int().nonnegative(),
+    /** The budget the loaded models share; null when every model loads up front. */
+    budgetBytes: z.number().nonnegative().nullable(),
+    /** Models loaded now, in load order. */
+    resident: z.array(backendModelLoadSchema),
+    /** The most recent loads, oldest first. */
+    loadRecords: z.array(backendModelLoadSchema),
+  })
+  .strict();
+
+export type ModelBackendStats = z.infer<typeof modelBackendStatsSchema>;
+
 /** What the child reports about itself on request. Byte counts are the child's own memory. */
 export const modelHostStatsSchema = z
   .object({
@@ -122,6 +170,8 @@ export const modelHostStatsSchema = z
     completedCalls: z.number().int().nonnegative(),
     /** Calls that ended in an error, cancellations included. */
     failedCalls: z.number().int().nonnegative(),
+    /** The backend's loads, unloads, evictions and resident models, when it keeps such figures (the llama backend does). */
+    backend: modelBackendStatsSchema.optional(),
   })
   .strict();
 

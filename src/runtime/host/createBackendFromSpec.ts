@@ -19,8 +19,13 @@ export async function createBackendFromSpec(options: {
       });
     case 'llama': {
       const { createLlamaBackend } = await import('../llama/createLlamaBackend.js');
-      const backend = createLlamaBackend({ roles: spec.roles, ...(spec.threads === undefined ? {} : { threads: spec.threads }) });
-      // Load now, so `ready` means the models are in memory and a model that cannot load fails the start, not a call.
+      const backend = createLlamaBackend({
+        roles: spec.roles,
+        ...(spec.threads === undefined ? {} : { threads: spec.threads }),
+        ...(spec.budgetBytes === undefined ? {} : { budgetBytes: spec.budgetBytes }),
+      });
+      // Load now, so `ready` means the resident models are in memory and a model that cannot load or can
+      // never fit fails the start, not a call.
       try {
         await backend.load();
       } catch (error) {

@@ -1,4 +1,10 @@
-import { modelHostParentMessageSchema, type BackendSpec, type ModelHostParentMessage } from '../../shared/modelHostProtocol.js';
+import {
+  modelBackendStatsSchema,
+  modelHostParentMessageSchema,
+  type BackendSpec,
+  type ModelBackendStats,
+  type ModelHostParentMessage,
+} from '../../shared/modelHostProtocol.js';
 import { modelRoleSchema, type ModelRole } from '../../shared/modelRole.js';
 import type { JsonModelBackend } from '../backend/JsonModelBackend.js';
 import { ModelCallAbortedError } from '../scripted/ModelCallAbortedError.js';
@@ -13,9 +19,10 @@ type GenerateMessage = Extract<ModelHostParentMessage, { type: 'generate' }>;
 /**
  * The model process's side of modelHostProtocol: builds the backend named by `init`, runs `generate`
  * calls (different roles at once, one at a time per role, in arrival order), streams their tokens,
- * honours `cancel`, answers `stats`. Messages that do not validate are answered with a
- * ModelHostInvalidMessageError and otherwise ignored. Resolves with the exit code once the parent sent
- * `shutdown` or went away (0) or the backend could not be built (1); the backend is disposed by then.
+ * honours `cancel`, answers `stats` (with the backend's own load figures when it keeps them). Messages
+ * that do not validate are answered with a ModelHostInvalidMessageError and otherwise ignored. Resolves
+ * with the exit code once the parent sent `shutdown` or went away (0) or the backend could not be built
+ * (1); the backend is disposed by then.
  */
 export function serveModelHost(options: {
   /** The channel to the parent. */
@@ -124,6 +131,7 @@ export function serveModelHost(options: {
         case 'stats': {
           const memory = process.memoryUsage();
           const running = [...calls.values()].filter((call) => call.running).length;
+          const backendStats = backend ? readBackendStats(backend) : null;
           transport.send({
             type: 'stats',
             requestId: message.requestId,
@@ -136,6 +144,7 @@ export function serveModelHost(options: {
               queuedCalls: calls.size - running,
               completedCalls,
               failedCalls,
+              ...(backendStats ? { backend: backendStats } : {}),
             },
           });
           return;
@@ -149,6 +158,17 @@ export function serveModelHost(options: {
     transport.onClose(() => void finish(0));
     transport.onMessage(handle);
   });
+}
+
+/**
+ * The backend's load accounting when it keeps one (a `stats()` method, as the llama backend has) in the
+ * protocol's shape; null otherwise, so a backend with other figures never makes the answer invalid.
+ */
+function readBackendStats(backend: JsonModelBackend): ModelBackendStats | null {
+  const { stats } = backend as { stats?: unknown };
+  if (typeof stats !== 'function') return null;
+  const parsed = modelBackendStatsSchema.safeParse(stats.call(backend));
+  return parsed.success ? parsed.data : null;
 }
 
 function readableParts(raw: unknown): { type: string | null; callId: string | null } {

@@ -15,6 +15,9 @@ import {
 import type { ModelRole } from '../../shared/modelRole.js';
 import { modelRoleSchema } from '../../shared/modelRole.js';
 import type { JsonGenerateRequest, JsonGenerateResult, JsonModelBackend } from '../backend/JsonModelBackend.js';
+import { createResidencyManager, type ResidencyLease, type ResidencyManager } from '../placement/createResidencyManager.js';
+import { ModelCannotFitError } from '../placement/ModelCannotFitError.js';
+import { ResidencyError } from '../placement/ResidencyError.js';
 import { LlamaBackendDisposedError } from './LlamaBackendDisposedError.js';
 import { LlamaCallAbortedError } from './LlamaCallAbortedError.js';
 import { LlamaConfigError } from './LlamaConfigError.js';
@@ -42,6 +45,21 @@ export interface LlamaRoleOptions {
    * leaves in the context, so generation never shifts the context and never loses the prompt's start.
    */
   maxTokens?: number;
+  /**
+   * With the backend's budgetBytes: load() leaves this role's model out, and a call loads it when it needs
+   * it. A file shared by several roles is on demand only when all of them are. Default false.
+   */
+  onDemand?: boolean;
+  /**
+   * With the backend's budgetBytes: once loaded, this role's model is never evicted to make room. A file
+   * shared by several roles is pinned when any of them is. Default false.
+   */
+  pinned?: boolean;
+  /**
+   * With the backend's budgetBytes: load() loads pinned models first, then higher priorities before lower,
+   * then in role order. A file shared by several roles takes the highest. Default 0.
+   */
+  priority?: number;
 }
 
 /** One loaded model file with the roles it serves. */
@@ -74,12 +92,18 @@ export interface LlamaResidentModel {
 }
 
 export interface LlamaBackendStats {
-  /** Model files loaded since creation (a file shared by several roles counts once). */
+  /** Model files loaded since creation (a file shared by several roles counts once per load). */
   loads: number;
-  /** Models unloaded since creation. */
+  /** Models unloaded since creation, evictions included. */
   unloads: number;
+  /** Unloads made to make room for another model under budgetBytes; always 0 without it. */
+  evictions: number;
+  /** The budget the resident models share, in bytes; null when every model loads up front and stays. */
+  budgetBytes: number | null;
   /** Models loaded now, in load order. */
   resident: LlamaResidentModel[];
+  /** One entry per load, oldest first: the most recent LOAD_RECORD_LIMIT (64), with estimated and measured bytes. */
+  loadRecords: LlamaResidentModel[];
 }
 
 /** The JsonModelBackend of createLlamaBackend, with its extras. */
@@ -101,15 +125,21 @@ export interface LlamaBackend extends JsonModelBackend {
   /** Load counters and what is resident now. */
   stats(): LlamaBackendStats;
   /**
-   * Loads every model and creates every role's context now, one file after another in the order the
-   * roles (brain, coder, qa) first name them. Calls do this themselves when needed; it is idempotent.
+   * Without budgetBytes: loads every model and creates every role's context now, one file after another
+   * in the order the roles (brain, coder, qa) first name them; calls do this themselves when needed.
+   * With budgetBytes: first refuses with ModelCannotFitError, before loading anything, a model that could
+   * not fit even beside the pinned models alone; then loads the models that are not on demand (pinned
+   * first, then by priority, then in role order) as far as they fit beside each other without evicting
+   * anything, leaving the rest to the calls that need them. Idempotent.
    */
   load(): Promise<void>;
-  /** The loaded model and the role's own context, or null before loading; for inspection and tests. */
+  /** The loaded model and the role's own context, or null while it is not loaded; for inspection and tests. */
   loaded(role: ModelRole): { model: LlamaModel; context: LlamaContext } | null;
 }
 
 const BACKEND = 'llama.cpp';
+/** Load records kept for stats(), so a long night of swapping does not grow them without end. */
+const LOAD_RECORD_LIMIT = 64;
 
 interface RoleSlot {
   context: LlamaContext;
@@ -122,6 +152,13 @@ interface Resident {
   slots: Map<ModelRole, RoleSlot>;
 }
 
+/** The residency policy over the inspected files, built on first use when budgetBytes is set. */
+interface Policy {
+  manager: ResidencyManager;
+  /** The model files in the order load() loads them; on-demand ones included. */
+  inspected: InspectedGroup[];
+}
+
 /**
  * A JsonModelBackend that runs GGUF models in this process with node-llama-cpp. Roles naming the same
  * file share one loaded model, each role with its own context and sequence, so a role's call never
@@ -129,9 +166,19 @@ interface Resident {
  * the request's JSON Schema into a grammar, formats system and user prompt with the model's chat
  * template, and streams text to `onToken`. Output that runs into maxTokens before the grammar completes
  * comes back as it is (the adapter reports it as invalid output). Calls on one role run one at a time.
+ *
+ * Without budgetBytes every model loads up front and stays until dispose(). With it, the resident set
+ * follows the placement plan at run time through createResidencyManager: a call leases its role's model
+ * for its duration, loading it if needed after evicting idle unpinned models, least recently used first;
+ * a model in use is never evicted, so a call whose model fits only once a busy model is released waits
+ * for that release (as long as its signal allows); a model that could not fit even with every unpinned
+ * model gone is refused up front with ModelCannotFitError, evicting nothing, so nothing is evicted and
+ * reloaded in a loop. Models that fit stay loaded across calls.
+ *
  * Throws LlamaModelLoadError when a file cannot be loaded, LlamaConfigError when roles sharing a file
- * disagree on gpuLayers, LlamaPromptTooLongError when a prompt leaves no room for output, and
- * LlamaCallAbortedError when the signal aborts or the backend is disposed.
+ * disagree on gpuLayers (or, with budgetBytes, distinct files share a modelId), LlamaPromptTooLongError
+ * when a prompt leaves no room for output, ModelCannotFitError as above, and LlamaCallAbortedError when
+ * the signal aborts or the backend is disposed.
  */
 export function createLlamaBackend(options: {
   /** The model of each role. */
@@ -140,24 +187,50 @@ export function createLlamaBackend(options: {
   llama?: Llama;
   /** CPU threads per context. Default: node-llama-cpp's (the cores useful for math). */
   threads?: number;
+  /**
+   * Bytes all loaded models may take together (a PlacementPlan's budgetBytes), weights and contexts in
+   * RAM and VRAM: each model counts GgufInsights' estimate until it is loaded, then the larger of that
+   * and what llama.cpp measured. Default: no budget; every model loads up front and stays.
+   */
+  budgetBytes?: number;
 }): LlamaBackend {
-  const { roles } = options;
+  const { roles, budgetBytes } = options;
   const disposed = new AbortController();
   const grammars = new Map<string, Promise<LlamaGrammar>>();
   const roleQueues = new Map<ModelRole, Promise<void>>();
   const inFlight = new Set<Promise<unknown>>();
-  const residents: Resident[] = [];
+  /** Loaded models by resolved file, in load order. */
+  const residents = new Map<string, Resident>();
+  const loadRecords: LlamaResidentModel[] = [];
   let llama: Llama | null = options.llama ?? null;
   let loading: Promise<void> | null = null;
+  let policy: Promise<Policy> | null = null;
+  let manager: ResidencyManager | null = null;
   let loads = 0;
   let unloads = 0;
+  let leaseReleased = signalled();
+
+  const loadResident = async (inspected: InspectedGroup) => {
+    if (disposed.signal.aborted) throw new LlamaBackendDisposedError();
+    const resident = await loadInspected(llama!, inspected, options.threads);
+    residents.set(inspected.group.modelPath, resident);
+    loads++;
+    loadRecords.push(copyEntry(resident.entry));
+    if (loadRecords.length > LOAD_RECORD_LIMIT) loadRecords.shift();
+    return resident;
+  };
+
+  const unloadResident = async (modelPath: string) => {
+    const resident = residents.get(modelPath);
+    if (!resident) return;
+    residents.delete(modelPath);
+    for (const slot of resident.slots.values()) await slot.context.dispose();
+    await resident.model.dispose();
+    unloads++;
+  };
 
   const unloadAll = async () => {
-    for (const resident of residents.splice(0)) {
-      for (const slot of resident.slots.values()) await slot.context.dispose();
-      await resident.model.dispose();
-      unloads++;
-    }
+    for (const modelPath of [...residents.keys()]) await unloadResident(modelPath);
   };
 
   const loadAll = async () => {
@@ -166,8 +239,7 @@ export function createLlamaBackend(options: {
     try {
       for (const group of groups) {
         if (disposed.signal.aborted) throw new LlamaBackendDisposedError();
-        residents.push(await loadGroup(llama, group, options.threads));
-        loads++;
+        await loadResident(await inspectGroup(llama, group));
       }
     } catch (error) {
       await unloadAll();
@@ -175,17 +247,117 @@ export function createLlamaBackend(options: {
     }
   };
 
+  const buildPolicy = async (budget: number): Promise<Policy> => {
+    llama ??= await getLlama({ gpu: 'auto' });
+    const groups = await groupRolesByFile(roles);
+    const inspected: InspectedGroup[] = [];
+    for (const group of groups) {
+      if (disposed.signal.aborted) throw new LlamaBackendDisposedError();
+      const clash = inspected.find((other) => other.modelId === group.modelId);
+      if (clash) {
+        throw new LlamaConfigError({
+          problem: `${clash.group.roles[0]} and ${group.roles[0]} name different files (${clash.group.modelPath}, ${group.modelPath}) with the same modelId ${group.modelId}`,
+          roles: [clash.group.roles[0]!, group.roles[0]!],
+        });
+      }
+      inspected.push(await inspectGroup(llama, group));
+    }
+    inspected.sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.priority - a.priority);
+    const byId = new Map(inspected.map((model) => [model.modelId, model]));
+    manager = createResidencyManager({
+      budgetBytes: budget,
+      models: Object.fromEntries(inspected.map((model) => [model.modelId, { estimatedBytes: model.estimatedBytes, pinned: model.pinned }])),
+      load: async (modelId) => {
+        await loadResident(byId.get(modelId)!);
+      },
+      unload: (modelId) => unloadResident(byId.get(modelId)!.group.modelPath),
+      // Never below the estimate: the plan that chose the budget counted estimates.
+      measure: (modelId) => {
+        const model = byId.get(modelId)!;
+        return Math.max(model.estimatedBytes, residents.get(model.group.modelPath)?.entry.measuredBytes ?? 0);
+      },
+    });
+    return { manager, inspected };
+  };
+
+  const preparePolicy = (budget: number) => {
+    if (disposed.signal.aborted) return Promise.reject(new LlamaBackendDisposedError());
+    policy ??= buildPolicy(budget).catch((error: unknown) => {
+      policy = null;
+      throw error;
+    });
+    return policy;
+  };
+
+  /** The lease, releasing which wakes the calls waiting for a busy model. */
+  const announced = (lease: ResidencyLease): ResidencyLease => {
+    let released = false;
+    return {
+      modelId: lease.modelId,
+      release: () => {
+        if (released) return;
+        released = true;
+        lease.release();
+        leaseReleased.resolve();
+        leaseReleased = signalled();
+      },
+    };
+  };
+
+  const loadWithinBudget = async (budget: number) => {
+    const { manager: residency, inspected } = await preparePolicy(budget);
+    const pinned = inspected.filter((model) => model.pinned);
+    for (const model of inspected) {
+      const beside = pinned.filter((other) => other !== model);
+      if (model.estimatedBytes + beside.reduce((sum, other) => sum + other.estimatedBytes, 0) > budget) {
+        throw new ModelCannotFitError({
+          modelId: model.modelId,
+          requiredBytes: model.estimatedBytes,
+          budgetBytes: budget,
+          pinned: beside.map((other) => ({ modelId: other.modelId, bytes: other.estimatedBytes })),
+        });
+      }
+    }
+    for (const model of inspected) {
+      if (disposed.signal.aborted) throw new LlamaBackendDisposedError();
+      if (model.onDemand || residents.has(model.group.modelPath)) continue;
+      if (residency.usedBytes() + model.estimatedBytes > budget) continue;
+      announced(await residency.acquire(model.modelId)).release();
+    }
+  };
+
   const load = async () => {
     if (disposed.signal.aborted) throw new LlamaBackendDisposedError();
-    loading ??= loadAll().catch((error: unknown) => {
+    loading ??= (budgetBytes === undefined ? loadAll() : loadWithinBudget(budgetBytes)).catch((error: unknown) => {
       loading = null;
       throw error;
     });
     await loading;
   };
 
+  /**
+   * Leases the model serving `role`, loading it within the budget. When only models in use stand in the
+   * way, waits for a lease to be released and asks again, until `signal` aborts.
+   */
+  const leaseFor = async (role: ModelRole, budget: number, signal: AbortSignal): Promise<ResidencyLease> => {
+    const { manager: residency, inspected } = await untilAborted(preparePolicy(budget), signal);
+    const { modelId } = inspected.find((model) => model.group.roles.includes(role))!;
+    for (;;) {
+      const released = leaseReleased.promise;
+      const acquiring = residency.acquire(modelId);
+      try {
+        return announced(await untilAborted(acquiring, signal));
+      } catch (error) {
+        // An abandoned request may still load the model: let the lease go once it does, or it stays unevictable.
+        if (signal.aborted) acquiring.then((lease) => announced(lease).release(), () => undefined);
+        if (!(error instanceof ResidencyError && error.code === 'RESIDENCY_BUSY')) throw error;
+      }
+      await untilAborted(released, signal);
+    }
+  };
+
   const slotOf = (role: ModelRole) => {
-    for (const resident of residents) {
+    for (const resident of residents.values()) {
       const slot = resident.slots.get(role);
       if (slot) return { resident, slot };
     }
@@ -219,57 +391,66 @@ export function createLlamaBackend(options: {
     const aborted = () =>
       new LlamaCallAbortedError({ role: request.role, promptId: request.promptId, reason: disposed.signal.aborted ? 'disposed' : 'signal', outputTokens });
     if (callSignal.aborted) throw aborted();
+    const generateOnSlot = async (resident: Resident, slot: RoleSlot): Promise<JsonGenerateResult> => {
+      const grammar = await grammarFor(resident.model.llama, request.jsonSchema);
+      await slot.sequence.clearHistory();
+      const session = new LlamaChatSession({ contextSequence: slot.sequence, systemPrompt: request.system, autoDisposeSequence: false });
+      try {
+        const promptTokens = session.chatWrapper
+          .generateContextState({ chatHistory: [...session.getChatHistory(), { type: 'user', text: request.user }, { type: 'model', response: [] }] })
+          .contextText.tokenize(resident.model.tokenizer).length;
+        const room = slot.context.contextSize - promptTokens;
+        if (room < 1) {
+          throw new LlamaPromptTooLongError({ role: request.role, promptId: request.promptId, promptTokens, contextSize: slot.context.contextSize });
+        }
+        const meterBefore = slot.sequence.tokenMeter.getState();
+        let firstTokenAt: number | null = null;
+        const seed = request.seed;
+        const response = await session.promptWithMeta(request.user, {
+          grammar,
+          maxTokens: Math.min(request.maxTokens ?? settings.maxTokens ?? room, room),
+          temperature: temperature ?? settings.temperature ?? 0,
+          ...(seed === undefined ? {} : { seed }),
+          // Code and JSON repeat tokens by nature; penalising repeats corrupts both.
+          repeatPenalty: false,
+          signal: callSignal,
+          onToken: (tokens) => {
+            firstTokenAt ??= performance.now();
+            outputTokens += tokens.length;
+          },
+          ...(onToken ? { onTextChunk: onToken } : {}),
+        });
+        const finished = performance.now();
+        return {
+          text: response.responseText,
+          model: settings.modelId,
+          backend: BACKEND,
+          usage: {
+            promptTokens,
+            outputTokens: TokenMeter.diff(slot.sequence.tokenMeter, meterBefore).usedOutputTokens,
+            durationMs: finished - started,
+            timeToFirstTokenMs: firstTokenAt === null ? null : firstTokenAt - started,
+          },
+        };
+      } finally {
+        session.dispose({ disposeSequence: false });
+      }
+    };
+
     const call = (async () => {
-      await untilAborted(load(), callSignal);
+      if (budgetBytes === undefined) await untilAborted(load(), callSignal);
       return exclusive(request.role, callSignal, async () => {
-        const found = slotOf(request.role);
-        if (!found) throw aborted();
-        const { resident, slot } = found;
-        const grammar = await grammarFor(resident.model.llama, request.jsonSchema);
-        await slot.sequence.clearHistory();
-        const session = new LlamaChatSession({ contextSequence: slot.sequence, systemPrompt: request.system, autoDisposeSequence: false });
+        const lease = budgetBytes === undefined ? null : await leaseFor(request.role, budgetBytes, callSignal);
         try {
-          const promptTokens = session.chatWrapper
-            .generateContextState({ chatHistory: [...session.getChatHistory(), { type: 'user', text: request.user }, { type: 'model', response: [] }] })
-            .contextText.tokenize(resident.model.tokenizer).length;
-          const room = slot.context.contextSize - promptTokens;
-          if (room < 1) {
-            throw new LlamaPromptTooLongError({ role: request.role, promptId: request.promptId, promptTokens, contextSize: slot.context.contextSize });
-          }
-          const meterBefore = slot.sequence.tokenMeter.getState();
-          let firstTokenAt: number | null = null;
-          const seed = request.seed;
-          const response = await session.promptWithMeta(request.user, {
-            grammar,
-            maxTokens: Math.min(request.maxTokens ?? settings.maxTokens ?? room, room),
-            temperature: temperature ?? settings.temperature ?? 0,
-            ...(seed === undefined ? {} : { seed }),
-            // Code and JSON repeat tokens by nature; penalising repeats corrupts both.
-            repeatPenalty: false,
-            signal: callSignal,
-            onToken: (tokens) => {
-              firstTokenAt ??= performance.now();
-              outputTokens += tokens.length;
-            },
-            ...(onToken ? { onTextChunk: onToken } : {}),
-          });
-          const finished = performance.now();
-          return {
-            text: response.responseText,
-            model: settings.modelId,
-            backend: BACKEND,
-            usage: {
-              promptTokens,
-              outputTokens: TokenMeter.diff(slot.sequence.tokenMeter, meterBefore).usedOutputTokens,
-              durationMs: finished - started,
-              timeToFirstTokenMs: firstTokenAt === null ? null : firstTokenAt - started,
-            },
-          };
+          const found = slotOf(request.role);
+          if (!found) throw aborted();
+          return await generateOnSlot(found.resident, found.slot);
         } finally {
-          session.dispose({ disposeSequence: false });
+          lease?.release();
         }
       });
     })();
+
     inFlight.add(call);
     try {
       return await call;
@@ -308,7 +489,10 @@ export function createLlamaBackend(options: {
     stats: () => ({
       loads,
       unloads,
-      resident: residents.map(({ entry }) => ({ ...entry, roles: [...entry.roles] })),
+      evictions: manager?.stats().evictions ?? 0,
+      budgetBytes: budgetBytes ?? null,
+      resident: [...residents.values()].map(({ entry }) => copyEntry(entry)),
+      loadRecords: loadRecords.map(copyEntry),
     }),
 
     load,
@@ -321,7 +505,9 @@ export function createLlamaBackend(options: {
     async dispose() {
       if (disposed.signal.aborted) return;
       disposed.abort();
-      await Promise.allSettled([...inFlight, ...(loading ? [loading] : [])]);
+      await Promise.allSettled([...inFlight, ...(loading ? [loading] : []), ...(policy ? [policy] : [])]);
+      // The manager unloads only after the requests queued before it, abandoned ones included, are through.
+      if (manager) await manager.dispose();
       await unloadAll();
       grammars.clear();
       if (llama && !options.llama) await llama.dispose();
@@ -329,9 +515,22 @@ export function createLlamaBackend(options: {
   };
 }
 
+/** A promise with its resolve function, to wake whoever waits for the next event. */
+function signalled(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+function copyEntry(entry: LlamaResidentModel): LlamaResidentModel {
+  return { ...entry, roles: [...entry.roles] };
+}
+
 interface RoleGroup {
   modelPath: string;
   configuredPath: string;
+  /** The modelId of the first role that names the file. */
+  modelId: string;
   roles: ModelRole[];
   settings: LlamaRoleOptions[];
 }
@@ -349,7 +548,7 @@ async function groupRolesByFile(roles: Record<ModelRole, LlamaRoleOptions>): Pro
     }
     const group = groups.get(modelPath);
     if (!group) {
-      groups.set(modelPath, { modelPath, configuredPath: settings.modelPath, roles: [role], settings: [settings] });
+      groups.set(modelPath, { modelPath, configuredPath: settings.modelPath, modelId: settings.modelId, roles: [role], settings: [settings] });
       continue;
     }
     if (group.settings[0]!.gpuLayers !== settings.gpuLayers) {
@@ -364,10 +563,21 @@ async function groupRolesByFile(roles: Record<ModelRole, LlamaRoleOptions>): Pro
   return [...groups.values()];
 }
 
-/** Loads one file and its roles' contexts, estimating memory first and measuring it around the load. */
-async function loadGroup(llama: Llama, group: RoleGroup, threads: number | undefined): Promise<Resident> {
-  const fail = (step: 'read-metadata' | 'validate' | 'load' | 'create-context', cause: unknown) =>
-    new LlamaModelLoadError({ modelPath: group.configuredPath, roles: group.roles, step, cause });
+/** A file read and sized, not yet loaded, with the residency settings its roles give it. */
+interface InspectedGroup {
+  group: RoleGroup;
+  modelId: string;
+  gpuLayers: number;
+  /** GgufInsights' estimate for the weights plus every role's context, RAM and VRAM together. */
+  estimatedBytes: number;
+  pinned: boolean;
+  onDemand: boolean;
+  priority: number;
+}
+
+/** Reads a file's metadata, refuses what llama.cpp would choke on, and estimates its memory. */
+async function inspectGroup(llama: Llama, group: RoleGroup): Promise<InspectedGroup> {
+  const fail = (step: 'read-metadata' | 'validate', cause: unknown) => new LlamaModelLoadError({ modelPath: group.configuredPath, roles: group.roles, step, cause });
   const first = group.settings[0]!;
   let insights: GgufInsights;
   try {
@@ -384,7 +594,22 @@ async function loadGroup(llama: Llama, group: RoleGroup, threads: number | undef
     const contextEstimate = await insights.estimateContextResourceRequirementsV2({ contextSize: settings.contextSize, modelGpuLayers: gpuLayers, sequences: 1 });
     estimatedBytes += contextEstimate.cpuRam + contextEstimate.gpuVram;
   }
+  const pinned = group.settings.some((settings) => settings.pinned === true);
+  return {
+    group,
+    modelId: group.modelId,
+    gpuLayers,
+    estimatedBytes,
+    pinned,
+    onDemand: !pinned && group.settings.every((settings) => settings.onDemand === true),
+    priority: Math.max(...group.settings.map((settings) => settings.priority ?? 0)),
+  };
+}
 
+/** Loads an inspected file and its roles' contexts, measuring memory around the load. */
+async function loadInspected(llama: Llama, inspected: InspectedGroup, threads: number | undefined): Promise<Resident> {
+  const { group, gpuLayers, estimatedBytes } = inspected;
+  const fail = (step: 'load' | 'create-context', cause: unknown) => new LlamaModelLoadError({ modelPath: group.configuredPath, roles: group.roles, step, cause });
   const llamaBefore = await llama.getLlamaMemoryUsage();
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
@@ -410,7 +635,7 @@ async function loadGroup(llama: Llama, group: RoleGroup, threads: number | undef
   const llamaAfter = await llama.getLlamaMemoryUsage();
   const measuredBytes = llamaAfter.cpuRam - llamaBefore.cpuRam + (llamaAfter.gpuVram - llamaBefore.gpuVram);
   const entry: LlamaResidentModel = {
-    modelId: first.modelId,
+    modelId: group.modelId,
     modelPath: group.modelPath,
     roles: group.roles,
     gpuLayers: model.gpuLayers,

@@ -22,8 +22,10 @@ const SINGLE_FILE_CONTEXT = 16_384;
 /**
  * Decides which local GGUF files serve brain, coder and QA, with what context and offload: either one
  * file for every role (`local:<file.gguf>`), or the memory-tier profile from the catalog, planned
- * against this machine with the files found in the model store. Refuses, with the commands to fix it,
- * when a model is missing or the plan says a model cannot run.
+ * against this machine with the files found in the model store, with the plan's budget, pinning,
+ * priorities and on-demand models (a `must-swap` model counts as on demand), so the backend keeps the
+ * resident set the plan chose and swaps the rest. Refuses, with the commands to fix it, when a model is
+ * missing or the plan says a model cannot run.
  */
 export async function planLocalModels(options: {
   /** A GGUF for every role; when absent, the catalog profile is used. */
@@ -87,8 +89,20 @@ export async function planLocalModels(options: {
     ROLES.map((role) => {
       const placement = plan.roles.find((candidate) => candidate.role === role)!;
       const model = plan.models.find((candidate) => candidate.modelId === placement.modelId)!;
-      return [role, { modelPath: paths[placement.modelId]!, modelId: placement.modelId, contextSize: placement.contextSize, gpuLayers: model.gpuLayers }];
+      return [
+        role,
+        {
+          modelPath: paths[placement.modelId]!,
+          modelId: placement.modelId,
+          contextSize: placement.contextSize,
+          gpuLayers: model.gpuLayers,
+          // A model the plan cannot keep beside the others swaps in when needed, marked on demand or not.
+          onDemand: model.onDemand || model.verdict === 'must-swap',
+          pinned: model.pinned,
+          priority: model.priority,
+        },
+      ];
     }),
   ) as Extract<BackendSpec, { kind: 'llama' }>['roles'];
-  return { spec: { kind: 'llama', roles }, plan };
+  return { spec: { kind: 'llama', roles, budgetBytes: Math.floor(plan.budgetBytes) }, plan };
 }

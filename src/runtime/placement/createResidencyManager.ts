@@ -18,6 +18,8 @@ export interface LoadRecord {
 export interface ResidencyStats {
   loads: number;
   unloads: number;
+  /** Unloads made to make room for another model; the rest of `unloads` happened on dispose. */
+  evictions: number;
   failedLoads: number;
   byModel: Record<string, { loads: number; unloads: number }>;
   /** One entry per successful load, oldest first. */
@@ -63,7 +65,7 @@ export function createResidencyManager(options: {
 }): ResidencyManager {
   const { budgetBytes, models } = options;
   const resident = new Map<string, ResidentModel>();
-  const stats: ResidencyStats = { loads: 0, unloads: 0, failedLoads: 0, byModel: {}, loadRecords: [] };
+  const stats: ResidencyStats = { loads: 0, unloads: 0, evictions: 0, failedLoads: 0, byModel: {}, loadRecords: [] };
   let clock = 0;
   let disposed = false;
   let queue: Promise<unknown> = Promise.resolve();
@@ -131,7 +133,10 @@ export function createResidencyManager(options: {
         });
       }
     }
-    for (const victim of victims) await unloadModel(victim);
+    for (const victim of victims) {
+      await unloadModel(victim);
+      stats.evictions++;
+    }
     try {
       await options.load(modelId);
     } catch (error) {

@@ -152,7 +152,7 @@ describe('createLlamaBackend: placement', () => {
     const error = await failure(missing.generate(request({ role: 'brain' })));
     expect(error).toBeInstanceOf(LlamaModelLoadError);
     expect(error).toMatchObject({ code: 'MODEL_LOAD_FAILED', context: { step: 'open', roles: ['coder'] } });
-    expect(missing.stats()).toEqual({ loads: 0, unloads: 0, resident: [] });
+    expect(missing.stats()).toEqual({ loads: 0, unloads: 0, evictions: 0, budgetBytes: null, resident: [], loadRecords: [] });
 
     const notGguf = join(dir, 'not-gguf.gguf');
     writeFileSync(notGguf, 'This is a text file, not a model.\n'.repeat(20));
@@ -161,7 +161,8 @@ describe('createLlamaBackend: placement', () => {
     expect(corruptError).toBeInstanceOf(LlamaModelLoadError);
     expect(corruptError).toMatchObject({ context: { step: 'read-metadata', roles: ['coder'] } });
     // model A loaded first, and was unloaded when B failed
-    expect(corrupt.stats()).toEqual({ loads: 1, unloads: 1, resident: [] });
+    expect(corrupt.stats()).toMatchObject({ loads: 1, unloads: 1, evictions: 0, resident: [] });
+    expect(corrupt.stats().loadRecords.map((record) => record.modelId)).toEqual(['tiny-a']);
   });
 
   it('refuses a file whose tensor data is cut short before llama.cpp sees it', async () => {
@@ -182,7 +183,7 @@ describe('createLlamaBackend: placement', () => {
     await backend.dispose();
     await backend.dispose();
 
-    expect(backend.stats()).toEqual({ loads: 2, unloads: 2, resident: [] });
+    expect(backend.stats()).toMatchObject({ loads: 2, unloads: 2, evictions: 0, budgetBytes: null, resident: [] });
     expect(model.disposed).toBe(true);
     expect(llama.disposed).toBe(false);
     const error = await failure(backend.generate(request()));

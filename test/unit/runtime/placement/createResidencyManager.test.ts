@@ -47,7 +47,7 @@ describe('createResidencyManager', () => {
     expect(log).toEqual(['load a', 'load b', 'unload b', 'load c']);
     expect(manager.resident()).toEqual(['a', 'c']);
     expect(manager.usedBytes()).toBe(8);
-    expect(manager.stats()).toMatchObject({ loads: 3, unloads: 1, failedLoads: 0, byModel: { a: { loads: 1, unloads: 0 }, b: { loads: 1, unloads: 1 }, c: { loads: 1, unloads: 0 } } });
+    expect(manager.stats()).toMatchObject({ loads: 3, unloads: 1, evictions: 1, failedLoads: 0, byModel: { a: { loads: 1, unloads: 0 }, b: { loads: 1, unloads: 1 }, c: { loads: 1, unloads: 0 } } });
   });
 
   it('never evicts a pinned model', async () => {
@@ -140,6 +140,7 @@ describe('createResidencyManager', () => {
     await manager.dispose();
     expect(log).toEqual(['load a', 'load b', 'unload a', 'unload b']);
     expect(manager.resident()).toEqual([]);
+    expect(manager.stats()).toMatchObject({ unloads: 2, evictions: 0 });
     expect(await rejection(manager.acquire('a'))).toMatchObject({ code: 'RESIDENCY_DISPOSED' });
   });
 });
