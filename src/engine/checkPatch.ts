@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GateReport } from '../shared/gateReportSchema.js';
 import type { TaskSpec } from '../shared/taskSpecSchema.js';
 import { runGates } from './gates/runGates.js';
 import type { Sandbox } from './ports/Sandbox.js';
+import type { SandboxFactory } from './ports/SandboxFactory.js';
 import type { Vcs } from './ports/Vcs.js';
 import { detectStack } from './stack/detectStack.js';
 import { loadProjectConfig } from './stack/loadProjectConfig.js';
@@ -24,7 +25,8 @@ export async function checkPatch(options: {
   /** Unified diff text (`git diff` style). */
   patch: string;
   vcs: Vcs;
-  sandbox: Sandbox;
+  /** Makes the sandbox the rails' commands run in. */
+  createSandbox: SandboxFactory;
   /** Parent folder for the throwaway workspace. */
   scratchDir: string;
   signal?: AbortSignal;
@@ -39,13 +41,17 @@ export async function checkPatch(options: {
   });
   await mkdir(options.scratchDir, { recursive: true });
   const workspaceDir = join(await mkdtemp(join(options.scratchDir, 'gate-')), 'ws');
+  let sandbox: Sandbox | null = null;
   try {
     await options.vcs.materialize({ repoDir: repo.root, commitOid: repo.headOid, workspaceDir });
     const config = await loadProjectConfig({ root: workspaceDir });
     if (options.task.testCommand) config.testCommand = options.task.testCommand;
+    const readOnlyDirs: string[] = [];
     for (const dir of config.linkDirs) {
       if (existsSync(join(repo.root, dir)) && !existsSync(join(workspaceDir, dir))) {
-        await symlink(join(repo.root, dir), join(workspaceDir, dir), 'dir');
+        const real = await realpath(join(repo.root, dir));
+        await symlink(real, join(workspaceDir, dir), 'dir');
+        readOnlyDirs.push(real);
       }
     }
     const stack = await detectStack({ root: workspaceDir, config });
@@ -59,17 +65,19 @@ export async function checkPatch(options: {
     });
     if (safe) await writeChanges({ root: workspaceDir, changes, side: 'after' });
     const planned = options.task.targetFiles.length > 0 ? options.task.targetFiles : changes.map((change) => change.path);
+    sandbox = await options.createSandbox({ sessionId: `gate-${process.pid}`, workspaceDir, stack, config, readOnlyDirs });
     return await runGates({
       workspaceDir,
       changes,
       scope: { plannedFiles: planned, testFiles: changes.map((change) => change.path).filter((path) => stack.isTestFile(path)) },
       stack,
       config,
-      sandbox: options.sandbox,
+      sandbox,
       applied: safe,
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } finally {
+    await sandbox?.dispose();
     await rm(join(workspaceDir, '..'), { recursive: true, force: true });
   }
 }

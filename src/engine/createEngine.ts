@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EngineEvent } from '../shared/engineEventSchema.js';
 import type { ProjectConfig } from '../shared/projectConfigSchema.js';
@@ -15,6 +15,7 @@ import { runTask } from './loop/runTask.js';
 import type { Clock } from './ports/Clock.js';
 import type { ModelClient } from './ports/ModelClient.js';
 import type { Sandbox } from './ports/Sandbox.js';
+import type { SandboxFactory } from './ports/SandboxFactory.js';
 import type { SessionRecord, Store, TaskRunRecord } from './ports/Store.js';
 import type { Vcs } from './ports/Vcs.js';
 import type { PromptLibrary } from './prompts/PromptLibrary.js';
@@ -26,7 +27,8 @@ import { loadProjectConfig } from './stack/loadProjectConfig.js';
 export interface EngineDeps {
   models: ModelClient;
   store: Store;
-  sandbox: Sandbox;
+  /** Makes each session's sandbox once its workspace exists. */
+  createSandbox: SandboxFactory;
   vcs: Vcs;
   clock: Clock;
   prompts: PromptLibrary;
@@ -73,7 +75,6 @@ export function createEngine(deps: EngineDeps): Engine {
   return {
     runSession: (options) => runSession(deps, options),
     async dispose() {
-      await deps.sandbox.dispose();
       await deps.models.dispose();
     },
   };
@@ -89,6 +90,7 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
   let session: SessionRecord;
   let resumed = false;
   let prepared: PreparedWorkspace | null = null;
+  let sandbox: Sandbox | null = null;
   if (unfinished) {
     session = unfinished;
     resumed = true;
@@ -119,7 +121,9 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
     const specs = orderTasks({
       tasks: options.tasks ?? (await readBacklog(repo.root, options.tasksFile ?? prepared.config.tasksFile)),
     });
+    sandbox = await createSessionSandbox(deps, id, prepared);
     const describe = (role: 'brain' | 'coder' | 'qa') => deps.models.describe(role);
+    const { kind, isolated } = sandbox;
     session = store.transaction(() => {
       const created = store.createSession({
         id,
@@ -127,8 +131,8 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
         mode,
         branch,
         baseCommit,
-        sandbox: deps.sandbox.kind,
-        sandboxIsolated: deps.sandbox.isolated,
+        sandbox: kind,
+        sandboxIsolated: isolated,
         models: { brain: describe('brain'), coder: describe('coder'), qa: describe('qa') },
         startedAt: clock.now(),
       });
@@ -137,146 +141,154 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
     });
   }
 
-  const branchOid = await vcs.readBranch({ repoDir: repo.root, branch: session.branch });
-  await reconcileDelivered(deps, session, repo.root, branchOid);
-  session = store.getSession(session.id) ?? session;
-  const expectedOid = session.headCommit ?? (session.mode === 'direct' ? session.baseCommit : null);
-  if (branchOid !== expectedOid) {
-    throw new BranchMovedOutsideError({ branch: session.branch, expected: expectedOid, actual: branchOid });
-  }
-  let headOid = session.headCommit ?? session.baseCommit;
-
-  const { workspaceDir, config, stack } = prepared ?? (await prepareWorkspace(deps, repo.root, session.id, headOid));
-
-  const taskRuns = store.listTaskRuns(session.id);
-  emit({
-    type: 'session/started',
-    at: clock.now(),
-    sessionId: session.id,
-    projectPath: repo.root,
-    branch: session.branch,
-    taskCount: taskRuns.length,
-    resumed,
-    sandbox: deps.sandbox.kind,
-    isolated: deps.sandbox.isolated,
-  });
-  if (!deps.sandbox.isolated) {
-    emit({ type: 'log', at: clock.now(), level: 'warn', message: `Commands run UNSANDBOXED on this machine (sandbox "${deps.sandbox.kind}").` });
-  }
-
-  let started = 0;
-  let stopped = false;
-  for (const initial of taskRuns) {
-    const taskRun = store.getTaskRun(initial.id) ?? initial;
-    if (taskRun.status !== 'queued') continue;
-    if (options.signal?.aborted || (options.maxTasks !== undefined && started >= options.maxTasks)) {
-      stopped = true;
-      break;
+  try {
+    const branchOid = await vcs.readBranch({ repoDir: repo.root, branch: session.branch });
+    await reconcileDelivered(deps, session, repo.root, branchOid);
+    session = store.getSession(session.id) ?? session;
+    const expectedOid = session.headCommit ?? (session.mode === 'direct' ? session.baseCommit : null);
+    if (branchOid !== expectedOid) {
+      throw new BranchMovedOutsideError({ branch: session.branch, expected: expectedOid, actual: branchOid });
     }
-    if (options.until !== undefined && clock.now() >= options.until) {
-      emit({ type: 'log', at: clock.now(), level: 'info', message: 'The --until time has passed; no new task is started.' });
-      stopped = true;
-      break;
+    let headOid = session.headCommit ?? session.baseCommit;
+
+    const { workspaceDir, config, stack, readOnlyDirs } = prepared ?? (await prepareWorkspace(deps, repo.root, session.id, headOid));
+    sandbox ??= await createSessionSandbox(deps, session.id, { workspaceDir, config, stack, readOnlyDirs });
+    const activeSandbox = sandbox;
+
+    const taskRuns = store.listTaskRuns(session.id);
+    emit({
+      type: 'session/started',
+      at: clock.now(),
+      sessionId: session.id,
+      projectPath: repo.root,
+      branch: session.branch,
+      taskCount: taskRuns.length,
+      resumed,
+      sandbox: activeSandbox.kind,
+      isolated: activeSandbox.isolated,
+    });
+    if (!activeSandbox.isolated) {
+      emit({ type: 'log', at: clock.now(), level: 'warn', message: `Commands run UNSANDBOXED on this machine (sandbox "${activeSandbox.kind}").` });
     }
-    const blocker = findFailedDependency(store.listTaskRuns(session.id), taskRun);
-    if (blocker) {
-      const reason = `dependency ${blocker.spec.id} ended ${blocker.status}`;
-      store.transaction(() => {
-        store.updateTaskRun(taskRun.id, { status: 'skipped', reason, startedAt: clock.now(), endedAt: clock.now() });
-        store.writeAudit({
-          taskRunId: taskRun.id,
-          sessionId: session.id,
-          taskId: taskRun.spec.id,
-          title: taskRun.spec.title,
-          project: repo.root,
-          branch: session.branch,
-          models: session.models,
-          sandbox: { kind: session.sandbox, isolated: session.sandboxIsolated },
-          status: 'skipped',
-          decision: null,
-          reason,
-          attempts: 0,
-          railsFired: {},
-          reviewVerdict: null,
-          askVerified: null,
-          filesChanged: [],
-          testsAdded: [],
-          commit: null,
-          startedAt: clock.now(),
-          endedAt: clock.now(),
-        });
-      });
-      emit({ type: 'task/finished', at: clock.now(), taskRunId: taskRun.id, taskId: taskRun.spec.id, status: 'skipped', reason });
-      continue;
-    }
-    started += 1;
-    store.updateTaskRun(taskRun.id, { status: 'running', startedAt: taskRun.startedAt ?? clock.now() });
-    emit({ type: 'task/started', at: clock.now(), sessionId: session.id, taskRunId: taskRun.id, taskId: taskRun.spec.id, title: taskRun.spec.title });
-    const current = store.getSession(session.id) ?? session;
-    const expectedBranchOid = current.mode === 'direct' ? current.headCommit ?? current.baseCommit : current.headCommit;
-    try {
-      const outcome = await runTask({
-        session: current,
-        taskRun: store.getTaskRun(taskRun.id) ?? taskRun,
-        repoRoot: repo.root,
-        workspaceDir,
-        reportsDir: deps.reportsDir,
-        headOid,
-        expectedBranchOid,
-        stack,
-        config,
-        models: deps.models,
-        store,
-        sandbox: deps.sandbox,
-        vcs,
-        clock,
-        prompts: deps.prompts,
-        emit,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-      store.updateTaskRun(taskRun.id, { status: outcome.status, reason: outcome.reason, commit: outcome.commit, endedAt: clock.now() });
-      if (outcome.commit) headOid = outcome.commit;
-      emit({
-        type: 'task/finished',
-        at: clock.now(),
-        taskRunId: taskRun.id,
-        taskId: taskRun.spec.id,
-        status: outcome.status,
-        reason: outcome.reason,
-        ...(outcome.commit ? { commit: outcome.commit } : {}),
-      });
-    } catch (error) {
-      if (options.signal?.aborted) {
-        store.recoverInterrupted(session.id, clock.now());
+
+    let started = 0;
+    let stopped = false;
+    for (const initial of taskRuns) {
+      const taskRun = store.getTaskRun(initial.id) ?? initial;
+      if (taskRun.status !== 'queued') continue;
+      if (options.signal?.aborted || (options.maxTasks !== undefined && started >= options.maxTasks)) {
         stopped = true;
         break;
       }
-      throw error;
+      if (options.until !== undefined && clock.now() >= options.until) {
+        emit({ type: 'log', at: clock.now(), level: 'info', message: 'The --until time has passed; no new task is started.' });
+        stopped = true;
+        break;
+      }
+      const blocker = findFailedDependency(store.listTaskRuns(session.id), taskRun);
+      if (blocker) {
+        const reason = `dependency ${blocker.spec.id} ended ${blocker.status}`;
+        store.transaction(() => {
+          store.updateTaskRun(taskRun.id, { status: 'skipped', reason, startedAt: clock.now(), endedAt: clock.now() });
+          store.writeAudit({
+            taskRunId: taskRun.id,
+            sessionId: session.id,
+            taskId: taskRun.spec.id,
+            title: taskRun.spec.title,
+            project: repo.root,
+            branch: session.branch,
+            models: session.models,
+            sandbox: { kind: session.sandbox, isolated: session.sandboxIsolated },
+            status: 'skipped',
+            decision: null,
+            reason,
+            attempts: 0,
+            railsFired: {},
+            reviewVerdict: null,
+            askVerified: null,
+            filesChanged: [],
+            testsAdded: [],
+            commit: null,
+            startedAt: clock.now(),
+            endedAt: clock.now(),
+          });
+        });
+        emit({ type: 'task/finished', at: clock.now(), taskRunId: taskRun.id, taskId: taskRun.spec.id, status: 'skipped', reason });
+        continue;
+      }
+      started += 1;
+      store.updateTaskRun(taskRun.id, { status: 'running', startedAt: taskRun.startedAt ?? clock.now() });
+      emit({ type: 'task/started', at: clock.now(), sessionId: session.id, taskRunId: taskRun.id, taskId: taskRun.spec.id, title: taskRun.spec.title });
+      const current = store.getSession(session.id) ?? session;
+      const expectedBranchOid = current.mode === 'direct' ? current.headCommit ?? current.baseCommit : current.headCommit;
+      try {
+        const outcome = await runTask({
+          session: current,
+          taskRun: store.getTaskRun(taskRun.id) ?? taskRun,
+          repoRoot: repo.root,
+          workspaceDir,
+          reportsDir: deps.reportsDir,
+          headOid,
+          expectedBranchOid,
+          stack,
+          config,
+          models: deps.models,
+          store,
+          sandbox: activeSandbox,
+          vcs,
+          clock,
+          prompts: deps.prompts,
+          emit,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+        store.updateTaskRun(taskRun.id, { status: outcome.status, reason: outcome.reason, commit: outcome.commit, endedAt: clock.now() });
+        if (outcome.commit) headOid = outcome.commit;
+        emit({
+          type: 'task/finished',
+          at: clock.now(),
+          taskRunId: taskRun.id,
+          taskId: taskRun.spec.id,
+          status: outcome.status,
+          reason: outcome.reason,
+          ...(outcome.commit ? { commit: outcome.commit } : {}),
+        });
+      } catch (error) {
+        if (options.signal?.aborted) {
+          store.recoverInterrupted(session.id, clock.now());
+          stopped = true;
+          break;
+        }
+        throw error;
+      }
     }
-  }
 
-  const finalTasks = store.listTaskRuns(session.id);
-  const remaining = finalTasks.some((task) => task.status === 'queued' || task.status === 'running');
-  const status = stopped && remaining ? 'stopped' : 'completed';
-  // A stopped session stays resumable (findUnfinishedSession returns it); a finished backlog closes it.
-  store.updateSession(session.id, { status: remaining ? 'stopped' : 'completed', endedAt: clock.now() });
-  const finalSession = store.getSession(session.id) ?? session;
-  emit({
-    type: 'session/finished',
-    at: clock.now(),
-    sessionId: session.id,
-    status,
-    counts: countStatuses(finalTasks),
-    branch: session.branch,
-    headCommit: finalSession.headCommit,
-  });
-  return { session: finalSession, tasks: finalTasks };
+    const finalTasks = store.listTaskRuns(session.id);
+    const remaining = finalTasks.some((task) => task.status === 'queued' || task.status === 'running');
+    const status = stopped && remaining ? 'stopped' : 'completed';
+    // A stopped session stays resumable (findUnfinishedSession returns it); a finished backlog closes it.
+    store.updateSession(session.id, { status: remaining ? 'stopped' : 'completed', endedAt: clock.now() });
+    const finalSession = store.getSession(session.id) ?? session;
+    emit({
+      type: 'session/finished',
+      at: clock.now(),
+      sessionId: session.id,
+      status,
+      counts: countStatuses(finalTasks),
+      branch: session.branch,
+      headCommit: finalSession.headCommit,
+    });
+    return { session: finalSession, tasks: finalTasks };
+  } finally {
+    await sandbox?.dispose();
+  }
 }
 
 interface PreparedWorkspace {
   workspaceDir: string;
   config: ProjectConfig;
   stack: StackProfile;
+  /** Host folders the workspace links to. */
+  readOnlyDirs: string[];
 }
 
 /** A fresh workspace at `commitOid`, with the project's config and test stack read from it. */
@@ -286,9 +298,9 @@ async function prepareWorkspace(deps: EngineDeps, root: string, sessionId: strin
   try {
     await deps.vcs.materialize({ repoDir: root, commitOid, workspaceDir });
     const config = await loadProjectConfig({ root: workspaceDir });
-    await linkDependencyDirs(root, workspaceDir, config.linkDirs);
+    const readOnlyDirs = await linkDependencyDirs(root, workspaceDir, config.linkDirs);
     const stack = await detectStack({ root: workspaceDir, config });
-    return { workspaceDir, config, stack };
+    return { workspaceDir, config, stack, readOnlyDirs };
   } catch (error) {
     await rm(workspaceDir, { recursive: true, force: true });
     throw error;
@@ -336,15 +348,25 @@ async function reconcileDelivered(deps: EngineDeps, session: SessionRecord, root
   });
 }
 
-async function linkDependencyDirs(root: string, workspaceDir: string, dirs: string[]): Promise<void> {
+/** Links the project's ignored dependency folders into the workspace; returns the linked host folders. */
+async function linkDependencyDirs(root: string, workspaceDir: string, dirs: string[]): Promise<string[]> {
+  const linked: string[] = [];
   for (const dir of dirs) {
     const source = join(root, dir);
     const target = join(workspaceDir, dir);
     if (existsSync(source) && !existsSync(target)) {
+      // The link names the real folder: that is what a sandbox mounts, so the link resolves inside it too.
+      const real = await realpath(source);
       await mkdir(join(target, '..'), { recursive: true });
-      await symlink(source, target, 'dir');
+      await symlink(real, target, 'dir');
+      linked.push(real);
     }
   }
+  return linked;
+}
+
+function createSessionSandbox(deps: EngineDeps, sessionId: string, prepared: PreparedWorkspace): Promise<Sandbox> {
+  return deps.createSandbox({ sessionId, workspaceDir: prepared.workspaceDir, stack: prepared.stack, config: prepared.config, readOnlyDirs: prepared.readOnlyDirs });
 }
 
 function findFailedDependency(all: TaskRunRecord[], taskRun: TaskRunRecord): TaskRunRecord | null {

@@ -2,14 +2,18 @@ import { join } from 'node:path';
 import { createEngine, type Engine } from '../../src/engine/createEngine.js';
 import type { Store } from '../../src/engine/ports/Store.js';
 import { createPromptLibrary } from '../../src/engine/prompts/createPromptLibrary.js';
-import { createLocalSandbox } from '../../src/engine/sandbox/createLocalSandbox.js';
+import { createSandboxFactory } from '../../src/engine/sandbox/createSandboxFactory.js';
 import { createSqliteStore } from '../../src/engine/store/createSqliteStore.js';
 import { openDataDir } from '../../src/engine/store/openDataDir.js';
 import { createGitVcs } from '../../src/engine/vcs/createGitVcs.js';
 import { loadScriptedModels } from '../../src/runtime/scripted/loadScriptedModels.js';
 
-/** The real engine (SQLite, isomorphic-git, local runner, real prompts) over a scripted model backend. */
-export async function createTestEngine(options: { dataDir: string; scriptPath: string }): Promise<{
+/**
+ * The real engine (SQLite, isomorphic-git, real prompts) over a scripted model backend. Commands run in
+ * the sandbox named by `sandbox`: `local` (unsandboxed, the default for tests about the loop's logic) or
+ * `docker` / `native` (the real sandboxes).
+ */
+export async function createTestEngine(options: { dataDir: string; scriptPath: string; sandbox?: 'local' | 'docker' | 'native' }): Promise<{
   engine: Engine;
   store: Store;
   workspacesDir: string;
@@ -21,7 +25,7 @@ export async function createTestEngine(options: { dataDir: string; scriptPath: s
   const engine = createEngine({
     models: await loadScriptedModels({ path: options.scriptPath }),
     store,
-    sandbox: createLocalSandbox(),
+    createSandbox: createSandboxFactory({ preference: options.sandbox ?? 'local', allowUnsandboxed: (options.sandbox ?? 'local') === 'local' }),
     vcs: createGitVcs(),
     clock: { now: () => Date.now() },
     prompts: createPromptLibrary(),

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { checkPatch } from '../../engine/checkPatch.js';
-import { createLocalSandbox } from '../../engine/sandbox/createLocalSandbox.js';
+import { createSandboxFactory } from '../../engine/sandbox/createSandboxFactory.js';
 import { createGitVcs } from '../../engine/vcs/createGitVcs.js';
 import { CliUsageError } from '../CliUsageError.js';
 import { readTaskFile } from '../readTaskFile.js';
@@ -17,7 +17,9 @@ export function registerGateCommand(program: Command): void {
     .requiredOption('--task <file>', 'the task: JSON {id, title, description, targetFiles?, testCommand?} or markdown')
     .requiredOption('--patch <file>', 'unified diff to check')
     .option('--json', 'print the report as JSON')
-    .action(async (flags: { repo: string; task: string; patch: string; json?: boolean }) => {
+    .addOption(new Option('--sandbox <kind>', 'where the rails run commands (default: nightshift.json "sandbox", else auto)').choices(['auto', 'docker', 'native', 'local']))
+    .option('--allow-unsandboxed', 'allow running commands loose on this machine when no sandbox is available')
+    .action(async (flags: { repo: string; task: string; patch: string; json?: boolean; sandbox?: 'auto' | 'docker' | 'native' | 'local'; allowUnsandboxed?: boolean }) => {
       const task = await readTaskFile({ path: resolve(flags.task) });
       let patch: string;
       try {
@@ -25,19 +27,24 @@ export function registerGateCommand(program: Command): void {
       } catch {
         throw new CliUsageError({ message: `Cannot read the patch file ${flags.patch}.`, hint: 'Check the --patch path.' });
       }
-      const sandbox = createLocalSandbox();
-      try {
-        const report = await checkPatch({ repoDir: resolve(flags.repo), task, patch, vcs: createGitVcs(), sandbox, scratchDir: resolve(tmpdir(), 'nightshift-gate') });
-        if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        else {
-          for (const rail of report.rails) {
-            process.stdout.write(`${rail.skipped ? '-' : rail.passed ? '✓' : '✗'} ${rail.name.padEnd(15)} ${rail.detail.split('\n')[0] ?? ''}\n`);
-          }
-          process.stdout.write(`${report.verdict}${report.fingerprint ? ` (fingerprint ${report.fingerprint})` : ''}\n`);
+      const report = await checkPatch({
+        repoDir: resolve(flags.repo),
+        task,
+        patch,
+        vcs: createGitVcs(),
+        createSandbox: createSandboxFactory({
+          ...(flags.sandbox ? { preference: flags.sandbox } : {}),
+          ...(flags.allowUnsandboxed ? { allowUnsandboxed: true } : {}),
+        }),
+        scratchDir: resolve(tmpdir(), 'nightshift-gate'),
+      });
+      if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      else {
+        for (const rail of report.rails) {
+          process.stdout.write(`${rail.skipped ? '-' : rail.passed ? '✓' : '✗'} ${rail.name.padEnd(15)} ${rail.detail.split('\n')[0] ?? ''}\n`);
         }
-        process.exitCode = report.verdict === 'GO' ? 0 : 1;
-      } finally {
-        await sandbox.dispose();
+        process.stdout.write(`${report.verdict}${report.fingerprint ? ` (fingerprint ${report.fingerprint})` : ''}\n`);
       }
+      process.exitCode = report.verdict === 'GO' ? 0 : 1;
     });
 }

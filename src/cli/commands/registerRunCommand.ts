@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createEngine } from '../../engine/createEngine.js';
 import { parseBacklog } from '../../engine/backlog/parseBacklog.js';
 import { taskSpecSchema } from '../../shared/taskSpecSchema.js';
 import { createPromptLibrary } from '../../engine/prompts/createPromptLibrary.js';
-import { createLocalSandbox } from '../../engine/sandbox/createLocalSandbox.js';
+import { createSandboxFactory } from '../../engine/sandbox/createSandboxFactory.js';
 import { createGitVcs } from '../../engine/vcs/createGitVcs.js';
 import { CliUsageError } from '../CliUsageError.js';
 import { createModelsFromSpec } from '../createModelsFromSpec.js';
@@ -25,6 +25,8 @@ export function registerRunCommand(program: Command): void {
     .option('--until <HH:MM>', 'start no new task after this local time')
     .option('--models <spec>', 'model backend: local (default: the memory-tier profile), local:FILE.gguf, openai:URL#MODEL, scripted:FILE', 'local')
     .option('--profile <id>', 'model profile for --models local (default: the largest tier that fits this machine)')
+    .addOption(new Option('--sandbox <kind>', 'where commands run (default: nightshift.json "sandbox", else auto: Docker, then the native sandbox)').choices(['auto', 'docker', 'native', 'local']))
+    .option('--allow-unsandboxed', 'allow running commands loose on this machine when no sandbox is available (shown as a warning on every run)')
     .option('--direct <branch>', 'fast-forward this branch (must not be checked out) instead of nightshift/<session>')
     .option('--no-resume', 'start a new session even if the last one did not finish')
     .option('--json', 'print engine events as JSON lines instead of the live display')
@@ -45,7 +47,11 @@ export function registerRunCommand(program: Command): void {
       const engine = createEngine({
         models,
         store: host.store,
-        sandbox: createLocalSandbox(),
+        createSandbox: createSandboxFactory({
+          ...(flags.sandbox ? { preference: flags.sandbox } : {}),
+          ...(flags.allowUnsandboxed ? { allowUnsandboxed: true } : {}),
+          onProgress: (message) => process.stderr.write(`sandbox: ${message.trimEnd()}\n`),
+        }),
         vcs: createGitVcs(),
         clock: { now: () => Date.now() },
         prompts: createPromptLibrary(),
@@ -98,6 +104,8 @@ interface RunFlags {
   until?: string;
   models: string;
   profile?: string;
+  sandbox?: 'auto' | 'docker' | 'native' | 'local';
+  allowUnsandboxed?: boolean;
   direct?: string;
   resume: boolean;
   json?: boolean;

@@ -17,6 +17,7 @@ import { judgeRedRun } from '../gates/judgeRedRun.js';
 import { runGates } from '../gates/runGates.js';
 import { ModelOutputError } from '../models/ModelOutputError.js';
 import type { EngineDeps } from '../createEngine.js';
+import type { Sandbox } from '../ports/Sandbox.js';
 import type { AuditRecord, SessionRecord, TaskRunRecord } from '../ports/Store.js';
 import type { FileChange } from '../ports/Vcs.js';
 import type { StackProfile } from '../stack/StackProfile.js';
@@ -41,7 +42,9 @@ const DEADLOCK_REPEATS = 3;
 const BUDGET_TOKENS: Record<ModelRole, number> = { brain: 6_000, coder: 12_000, qa: 8_000 };
 
 /** What one task run needs from the session around it. */
-export interface TaskContext extends Pick<EngineDeps, 'models' | 'store' | 'sandbox' | 'vcs' | 'clock' | 'prompts'> {
+export interface TaskContext extends Pick<EngineDeps, 'models' | 'store' | 'vcs' | 'clock' | 'prompts'> {
+  /** The session's sandbox. */
+  sandbox: Sandbox;
   session: SessionRecord;
   taskRun: TaskRunRecord;
   /** Absolute path of the user's repository root. */

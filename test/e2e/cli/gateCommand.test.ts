@@ -55,7 +55,7 @@ describe('nightshift gate', () => {
   const gate = (name: string, patch: string, task = taskPath): { code: number | null; report: GateReport } => {
     const patchPath = join(root, `${name}.diff`);
     writeFileSync(patchPath, patch);
-    const result = runCli({ args: ['gate', '--repo', repoDir, '--task', task, '--patch', patchPath, '--json'] });
+    const result = runCli({ args: ['gate', '--repo', repoDir, '--task', task, '--patch', patchPath, '--json', '--sandbox', 'native'] });
     expect(result.stderr).toBe('');
     return { code: result.code, report: gateReportSchema.parse(JSON.parse(result.stdout)) };
   };

@@ -10,12 +10,14 @@ import { dirtyUserRepo } from '../../utils/dirtyUserRepo.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 import { CLI_BIN } from '../../utils/runCli.js';
 import { snapshotUserRepo } from '../../utils/snapshotUserRepo.js';
+import { findTestDocker } from '../../utils/findTestDocker.js';
+import { sandboxLabels } from '../../../src/engine/sandbox/docker/sandboxLabels.js';
 
 /**
  * Runs `nightshift run --json` and SIGKILLs it at the first event `killWhen` accepts (never, when it
  * accepts none). Resolves with the events seen and whether the kill happened.
  */
-function runUntil(args: string[], killWhen: (event: EngineEvent) => boolean): Promise<{ events: EngineEvent[]; killed: boolean }> {
+function runUntil(args: string[], killWhen: (event: EngineEvent) => boolean): Promise<{ events: EngineEvent[]; killed: boolean; pid: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const events: EngineEvent[] = [];
@@ -33,7 +35,7 @@ function runUntil(args: string[], killWhen: (event: EngineEvent) => boolean): Pr
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (!killed && code === 2) reject(new Error(`nightshift failed: ${stderr}`));
-      else resolve({ events, killed: killed && signal === 'SIGKILL' });
+      else resolve({ events, killed: killed && signal === 'SIGKILL', pid: child.pid ?? -1 });
     });
   });
 }
@@ -59,6 +61,11 @@ describe('killing nightshift mid-task', () => {
     });
     expect(first.killed).toBe(true);
     expect(snapshotUserRepo(repoDir)).toEqual(before);
+    // A killed session leaves its warm sandbox container behind; the next start removes it.
+    const { docker } = await findTestDocker();
+    const orphans = async () =>
+      docker ? (await docker.listContainers({ all: true, filters: { label: [`${sandboxLabels.pid}=${first.pid}`] } })).length : 0;
+    if (docker) expect(await orphans()).toBe(1);
     expect(git(repoDir, 'fsck', '--no-progress')).toBe('');
     const store = createSqliteStore({ path: join(dataDir, 'nightshift.db') });
     const [session] = store.listSessions();
@@ -77,6 +84,7 @@ describe('killing nightshift mid-task', () => {
     expect(second.events[0]).toMatchObject({ type: 'session/started', resumed: true });
     expect(second.events.some((event) => event.type === 'task/started' && event.taskId === 'T1')).toBe(false);
     expect(second.killed).toBe(true);
+    expect(await orphans()).toBe(0);
 
     const last = await runUntil(args, () => false);
     expect(last.events[0]).toMatchObject({ type: 'session/started', resumed: true });

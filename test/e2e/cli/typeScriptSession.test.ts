@@ -18,7 +18,8 @@ describe('a TypeScript/vitest session through the CLI', () => {
     const baseOid = git(repoDir, 'rev-parse', 'HEAD');
     const dataDir = join(root, 'data');
 
-    const run = runCli({ args: ['run', repoDir, '--models', `scripted:${scriptPath}`, '--data-dir', dataDir, '--json'] });
+    // Bubblewrap shows the host's Node read-only; Debian's Node in the Docker image is too old for vitest 4.
+    const run = runCli({ args: ['run', repoDir, '--models', `scripted:${scriptPath}`, '--data-dir', dataDir, '--json', '--sandbox', 'native'] });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     const events: EngineEvent[] = run.stdout.trim().split('\n').map((line) => engineEventSchema.parse(JSON.parse(line)));
@@ -70,6 +71,6 @@ describe('a TypeScript/vitest session through the CLI', () => {
       ['T2', 'done'],
       ['T3', 'deadlocked'],
     ]);
-    expect(records[0]).toMatchObject({ reviewVerdict: 'GO', askVerified: true, sandbox: { kind: 'local', isolated: false } });
+    expect(records[0]).toMatchObject({ reviewVerdict: 'GO', askVerified: true, sandbox: { kind: 'bubblewrap', isolated: true } });
   });
 });

@@ -9,6 +9,7 @@ import { dirtyUserRepo } from '../../utils/dirtyUserRepo.js';
 import { git } from '../../utils/createGitRepo.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 import { snapshotUserRepo } from '../../utils/snapshotUserRepo.js';
+import { findTestDocker } from '../../utils/findTestDocker.js';
 
 describe('a Python/pytest session end to end', () => {
   it('commits the good tasks, refuses each bad answer by the right rail, deadlocks repeats, and leaves the user alone', async () => {
@@ -18,7 +19,9 @@ describe('a Python/pytest session end to end', () => {
     const before = snapshotUserRepo(repoDir);
     const baseOid = git(repoDir, 'rev-parse', 'HEAD');
 
-    const host = await createTestEngine({ dataDir: join(root, 'data'), scriptPath });
+    // The loop's test commands run in the Docker sandbox (CI starts a daemon); bubblewrap where none answers.
+    const sandbox = (await findTestDocker()).docker ? 'docker' : 'native';
+    const host = await createTestEngine({ dataDir: join(root, 'data'), scriptPath, sandbox });
     const events: EngineEvent[] = [];
     const outcome = await host.engine.runSession({ projectDir: repoDir, onEvent: (event) => events.push(event) });
 
@@ -96,7 +99,7 @@ describe('a Python/pytest session end to end', () => {
     const t1 = host.store.explain(byTask.T1!.id)!;
     expect(t1.attempts[0]!.modelCalls.map((call) => call.role)).toEqual(['brain', 'coder', 'coder', 'qa']);
     expect(t1.attempts[0]!.phases.map((phase) => phase.phase)).toEqual(['plan', 'red', 'green', 'gates', 'review', 'deliver']);
-    expect(t1.audit).toMatchObject({ askVerified: true, reviewVerdict: 'GO', testsAdded: ['tests/test_divide.py'] });
+    expect(t1.audit).toMatchObject({ askVerified: true, reviewVerdict: 'GO', testsAdded: ['tests/test_divide.py'], sandbox: { kind: sandbox === 'docker' ? 'docker' : 'bubblewrap', isolated: true } });
     const handoff = /handoff report: (.+)$/.exec(byTask.T3!.reason)?.[1];
     expect(handoff && readFileSync(handoff, 'utf8')).toContain('T3 Add a percent function');
 

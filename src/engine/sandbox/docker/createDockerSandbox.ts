@@ -82,8 +82,13 @@ export async function createDockerSandbox(options: {
   docker?: Dockerode;
   /** Image to run, e.g. from ensureSandboxImage. Needs /bin/sh, sleep and kill. */
   image: string;
-  /** Host directory mounted read-write at /workspace: the only host path the container sees. */
+  /** Host directory mounted read-write at /workspace: the only writable host path the container sees. */
   workspaceDir: string;
+  /**
+   * Host directories mounted read-only at their own paths, so the workspace's links to them (a project's
+   * node_modules or .venv) resolve inside the container. Default none.
+   */
+  readOnlyDirs?: string[];
   /** Session the container serves; recorded in its labels and name. */
   sessionId: string;
   limits?: DockerSandboxLimits;
@@ -130,7 +135,10 @@ export async function createDockerSandbox(options: {
         ReadonlyRootfs: true,
         // Charged to the memory limit like any page, so `size` cannot let /tmp outgrow it.
         Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${memoryBytes},mode=1777` },
-        Mounts: [{ Type: 'bind', Source: workspaceDir, Target: WORKSPACE, ReadOnly: false }],
+        Mounts: [
+          { Type: 'bind', Source: workspaceDir, Target: WORKSPACE, ReadOnly: false },
+          ...(options.readOnlyDirs ?? []).map((dir) => ({ Type: 'bind' as const, Source: resolve(dir), Target: resolve(dir), ReadOnly: true })),
+        ],
         CapDrop: ['ALL'],
         SecurityOpt: ['no-new-privileges'],
         IpcMode: 'private',
