@@ -7,6 +7,7 @@ import { registerImportPrdCommand } from './commands/registerImportPrdCommand.js
 import { registerModelsCommand } from './commands/registerModelsCommand.js';
 import { registerModelsPlanCommand } from './commands/registerModelsPlanCommand.js';
 import { registerRunCommand } from './commands/registerRunCommand.js';
+import { registerSandboxBuildCommand } from './commands/registerSandboxBuildCommand.js';
 import { registerSandboxCommand } from './commands/registerSandboxCommand.js';
 import { registerStatusCommand } from './commands/registerStatusCommand.js';
 
@@ -26,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAuditCommand(program);
   registerGateCommand(program);
   registerImportPrdCommand(program);
-  registerSandboxCommand(program);
+  registerSandboxBuildCommand(registerSandboxCommand(program));
   registerModelsPlanCommand(registerModelsCommand(program));
   try {
     await program.parseAsync(argv);
