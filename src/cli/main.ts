@@ -9,6 +9,7 @@ import { registerModelsPlanCommand } from './commands/registerModelsPlanCommand.
 import { registerRunCommand } from './commands/registerRunCommand.js';
 import { registerSandboxBuildCommand } from './commands/registerSandboxBuildCommand.js';
 import { registerSandboxCommand } from './commands/registerSandboxCommand.js';
+import { registerSandboxSetupCommand } from './commands/registerSandboxSetupCommand.js';
 import { registerStatusCommand } from './commands/registerStatusCommand.js';
 
 /**
@@ -27,7 +28,9 @@ export async function main(argv: string[]): Promise<number> {
   registerAuditCommand(program);
   registerGateCommand(program);
   registerImportPrdCommand(program);
-  registerSandboxBuildCommand(registerSandboxCommand(program));
+  const sandboxGroup = registerSandboxCommand(program);
+  registerSandboxBuildCommand(sandboxGroup);
+  registerSandboxSetupCommand(sandboxGroup);
   registerModelsPlanCommand(registerModelsCommand(program));
   try {
     await program.parseAsync(argv);

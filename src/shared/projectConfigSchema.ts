@@ -7,6 +7,11 @@ export const projectConfigSchema = z
     testCommand: z.string().min(1).optional(),
     /** Command that runs chosen test files; `{files}` is replaced by the quoted paths. Default: detected. */
     testFileCommand: z.string().min(1).optional(),
+    /**
+     * Installs the project's dependencies; run only by `nightshift sandbox setup --allow-network`, in a one-off
+     * container with network. Default: detected (pip into `.nightshift-deps` from requirements.txt, `npm ci`).
+     */
+    setupCommand: z.string().min(1).optional(),
     /** Lint command; when set, the lint rail runs it. */
     lintCommand: z.string().min(1).optional(),
     /** Typecheck command; when set, the typecheck rail runs it. */
