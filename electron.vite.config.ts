@@ -4,12 +4,15 @@ import { defineConfig } from 'electron-vite';
 export default defineConfig({
   main: {
     build: {
-      // Bundle everything but the SQLite addon: a `.node` file cannot be bundled, and main loads the build
-      // made for Electron's ABI by path (see build/scripts/ensureDeps.mjs).
+      // Bundle everything but the native addons: a `.node` file cannot be bundled, main loads the SQLite
+      // build made for Electron's ABI by path (see build/scripts/ensureDeps.mjs), and node-llama-cpp finds
+      // its prebuilt binaries relative to its own package.
       externalizeDeps: false,
       rolldownOptions: {
-        input: 'src/main/index.ts',
-        external: ['better-sqlite3'],
+        // The model host runs in its own utilityProcess (src/main/createUtilityProcessSpawner.ts), from
+        // out/main/modelHostMain.js beside the main bundle.
+        input: { index: 'src/main/index.ts', modelHostMain: 'src/runtime/host/modelHostMain.ts' },
+        external: ['better-sqlite3', 'node-llama-cpp'],
       },
     },
   },
