@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ModelHost } from '../runtime/host/ModelHost.js';
 import { createModelHost } from '../runtime/host/createModelHost.js';
 import { planLocalModels } from '../runtime/local/planLocalModels.js';
+import { CliUsageError } from './CliUsageError.js';
 
 /** node-llama-cpp's smallest default thread count on a CPU-only machine. */
 const MIN_DEFAULT_THREADS = 4;
@@ -11,7 +12,9 @@ const MIN_DEFAULT_THREADS = 4;
  * The model host for `--models local` (the catalog's memory-tier profile planned for this machine) or
  * `--models local:FILE.gguf` (one file for every role). Planning reads GGUF headers only; the models load
  * in the host process, where a llama.cpp crash or out-of-memory kill cannot take the command with it.
- * Throws LocalModelsError when a model is missing or cannot run here.
+ * NIGHTSHIFT_LLAMA_THREADS sets the CPU threads per context, for machines shared with other work, where
+ * fewer threads than cores are faster. Throws LocalModelsError when a model is missing or cannot run
+ * here, CliUsageError for a NIGHTSHIFT_LLAMA_THREADS that is not a positive whole number.
  */
 export async function createLocalModelHost(options: {
   /** What follows `local:` in the spec; empty for the catalog profile. */
@@ -24,18 +27,36 @@ export async function createLocalModelHost(options: {
   projectDir?: string;
   /** Catalog profile instead of the largest tier that fits this machine. */
   profileId?: string;
-  /** CPU threads per context. Default: node-llama-cpp's choice, but no more than the cores there are (see below). */
-  threads?: number;
+  /**
+   * Where NIGHTSHIFT_LLAMA_THREADS (CPU threads per context) is read. Default: process.env. Without it:
+   * node-llama-cpp's choice, but no more threads than there are cores (see below).
+   */
+  env?: Record<string, string | undefined>;
 }): Promise<ModelHost> {
+  const threads = threadsFrom((options.env ?? process.env).NIGHTSHIFT_LLAMA_THREADS);
   const { spec } = await planLocalModels({
     dataDir: options.dataDir,
     ...(options.modelPath ? { modelPath: resolve(options.cwd, options.modelPath) } : {}),
     ...(options.projectDir ? { projectDir: options.projectDir } : {}),
     ...(options.profileId ? { profileId: options.profileId } : {}),
   });
+  return createModelHost({ spec: { ...spec, ...(threads === undefined ? {} : { threads }) } });
+}
+
+function threadsFrom(value: string | undefined): number | undefined {
+  if (value !== undefined && value !== '') {
+    const threads = Number(value);
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new CliUsageError({
+        message: `NIGHTSHIFT_LLAMA_THREADS must be a positive whole number, not "${value}".`,
+        hint: 'Unset it to let Nightshift choose, or give the CPU threads each model context may use, e.g. 4.',
+        context: { value },
+      });
+    }
+    return threads;
+  }
   // node-llama-cpp runs at least 4 threads on a CPU-only machine; on fewer cores they spin-wait on each
   // other and generation crawls (measured on 2 cores: seconds per token instead of milliseconds).
   const cores = availableParallelism();
-  const threads = options.threads ?? (cores < MIN_DEFAULT_THREADS ? cores : undefined);
-  return createModelHost({ spec: { ...spec, ...(threads === undefined ? {} : { threads }) } });
+  return cores < MIN_DEFAULT_THREADS ? cores : undefined;
 }

@@ -22,7 +22,7 @@ export async function createModelsFromSpec(options: {
   spec: string;
   /** Directory relative paths resolve against. */
   cwd: string;
-  /** Where NIGHTSHIFT_OPENAI_API_KEY is read. Default: process.env. */
+  /** Where NIGHTSHIFT_OPENAI_API_KEY (openai) and NIGHTSHIFT_LLAMA_THREADS (local) are read. Default: process.env. */
   env?: Record<string, string | undefined>;
   /** Nightshift's data directory, where `local` finds downloaded models. Default: resolveDataDir(). */
   dataDir?: string;
@@ -41,6 +41,7 @@ export async function createModelsFromSpec(options: {
       dataDir: options.dataDir ?? resolveDataDir({}),
       ...(options.projectDir ? { projectDir: options.projectDir } : {}),
       ...(options.profileId ? { profileId: options.profileId } : {}),
+      ...(options.env ? { env: options.env } : {}),
     });
     return createModelClientFromBackend({ backend: host });
   }

@@ -47,10 +47,12 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const tryArgs = (...args: string[]) => ['models', 'try', '--models', `local:${model}`, '--data-dir', join(dir, 'data'), ...args];
+/** One thread per context: on a machine shared with other tests, more spin-wait on each other. */
+const tryCli = (options: { args: string[]; env?: Record<string, string> }) => runCli({ ...options, env: { NIGHTSHIFT_LLAMA_THREADS: '1', ...options.env } });
 
 describe('nightshift models try', () => {
   it('constrains the answer with a JSON Schema file and reports it valid, once per candidate temperature', () => {
-    const run = runCli({ args: tryArgs('--role', 'qa', '--prompt', 'Is this change good?', '--schema', join(dir, 'verdict.json'), '--candidates', '0,0.8', '--seed', '7', '--json') });
+    const run = tryCli({ args: tryArgs('--role', 'qa', '--prompt', 'Is this change good?', '--schema', join(dir, 'verdict.json'), '--candidates', '0,0.8', '--seed', '7', '--json') });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const output = tryOutputSchema.parse(JSON.parse(run.stdout));
@@ -64,20 +66,20 @@ describe('nightshift models try', () => {
   });
 
   it('streams the answer, then prints usage, and exits 1 when the answer breaks the schema', () => {
-    const valid = runCli({ args: tryArgs('--prompt', 'Review it.', '--schema', join(dir, 'verdict.json')) });
+    const valid = tryCli({ args: tryArgs('--prompt', 'Review it.', '--schema', join(dir, 'verdict.json')) });
     expect(valid.code).toBe(0);
     const [answer, ...rest] = valid.stdout.split('\n');
     expect(JSON.parse(answer!)).toMatchObject({ verdict: expect.stringMatching(/^(GO|NO_GO)$/) });
     expect(rest.join('\n')).toMatch(/^model tiny-try \(llama\.cpp\)\nusage: \d+ prompt tokens, \d+ output tokens, first token after \d+ ms, [\d.]+ tokens\/s, \d+ ms in all\nschema: valid\n$/);
 
-    const invalid = runCli({ args: tryArgs('--prompt', 'A number, please.', '--schema', join(dir, 'negative.json'), '--json') });
+    const invalid = tryCli({ args: tryArgs('--prompt', 'A number, please.', '--schema', join(dir, 'negative.json'), '--json') });
     expect(invalid.code).toBe(1);
     const [candidate] = tryOutputSchema.parse(JSON.parse(invalid.stdout)).candidates;
     expect(candidate).toMatchObject({ valid: false, value: null, issues: expect.stringContaining('n:') });
   });
 
   it('answers free text within the token cap', () => {
-    const run = runCli({ args: tryArgs('--role', 'brain', '--prompt', 'Say something.', '--max-tokens', '6', '--temperature', '1', '--seed', '3', '--json') });
+    const run = tryCli({ args: tryArgs('--role', 'brain', '--prompt', 'Say something.', '--max-tokens', '6', '--temperature', '1', '--seed', '3', '--json') });
     expect(run.code).toBe(0);
     const [candidate] = tryOutputSchema.parse(JSON.parse(run.stdout)).candidates;
     expect(candidate).toMatchObject({ temperature: 1, valid: null, issues: null, value: null });
@@ -86,15 +88,18 @@ describe('nightshift models try', () => {
   });
 
   it('refuses bad input with exit code 2', () => {
-    const role = runCli({ args: tryArgs('--role', 'tester', '--prompt', 'x') });
+    const role = tryCli({ args: tryArgs('--role', 'tester', '--prompt', 'x') });
     expect(role.code).toBe(2);
     expect(role.stderr).toContain('--role must be brain, coder or qa');
     writeFileSync(join(dir, 'broken.json'), '{"type": "bogus"}');
-    const schema = runCli({ args: tryArgs('--prompt', 'x', '--schema', join(dir, 'broken.json')) });
+    const schema = tryCli({ args: tryArgs('--prompt', 'x', '--schema', join(dir, 'broken.json')) });
     expect(schema.code).toBe(2);
     expect(schema.stderr).toContain('cannot be used');
-    const both = runCli({ args: tryArgs('--prompt', 'x', '--temperature', '0.2', '--candidates', '0,1') });
+    const both = tryCli({ args: tryArgs('--prompt', 'x', '--temperature', '0.2', '--candidates', '0,1') });
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('either --temperature or --candidates');
+    const threads = tryCli({ args: tryArgs('--prompt', 'x'), env: { NIGHTSHIFT_LLAMA_THREADS: 'all' } });
+    expect(threads.code).toBe(2);
+    expect(threads.stderr).toContain('NIGHTSHIFT_LLAMA_THREADS must be a positive whole number');
   });
 });

@@ -15,7 +15,7 @@ afterEach(() => {
 
 /** Starts `nightshift models serve` and resolves once it has printed its URL and token, or exited. */
 async function startServe(args: string[]) {
-  const child = spawn(process.execPath, [CLI_BIN, 'models', 'serve', ...args], { env: { ...process.env, NIGHTSHIFT_SERVE_TOKEN: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_BIN, 'models', 'serve', ...args], { env: { ...process.env, NIGHTSHIFT_SERVE_TOKEN: '', NIGHTSHIFT_LLAMA_THREADS: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
   children.push(child);
   let stdout = '';
   let stderr = '';
