@@ -37,11 +37,12 @@ const SPEED_MAX_TOKENS = 64;
 const SPEED_TEMPERATURE = 0.8;
 const SESSION_TASKS = 20;
 const SESSION_MAX_TOKENS = 16;
+/** Calls on the other model before a model's memory is measured, so the process is in its steady state. */
+const MEMORY_WARMUP_CALLS = 3;
 /**
  * Longer than a batch (512 tokens), so the measured calls touch a context's whole compute buffer, which
  * is allocated for a full batch but only paged in as far as a batch reaches.
  */
-const MEMORY_WARMUP_CALLS = 3;
 const MEMORY_PROMPT = `Describe this change in a few words.\n${'def add(a, b):\n    return a + b\n'.repeat(60)}`;
 
 const TARGET_SPEED_RATIO = 0.97;
