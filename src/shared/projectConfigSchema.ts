@@ -40,6 +40,11 @@ export const projectConfigSchema = z
      * (or when `sandbox` is `local`). Default false: Nightshift refuses instead.
      */
     allowUnsandboxed: z.boolean().default(false),
+    /**
+     * Docker image the project's commands run in instead of Nightshift's stack image; it must already exist
+     * locally and provide /bin/sh, sleep and kill. Default: the stack image, built on demand.
+     */
+    sandboxImage: z.string().min(1).optional(),
   })
   .strict();
 

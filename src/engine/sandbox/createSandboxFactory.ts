@@ -11,8 +11,8 @@ import { chooseSandbox } from './native/chooseSandbox.js';
 /**
  * The sandbox policy: per session, the project's choice (nightshift.json `sandbox`, default `auto`:
  * Docker, else the native sandbox, else refuse unless `allowUnsandboxed`), unless the caller overrides it
- * (the CLI's `--sandbox` and `--allow-unsandboxed`). Docker gets the stack's image, built on demand, and
- * containers orphaned by a killed session are removed first.
+ * (the CLI's `--sandbox` and `--allow-unsandboxed`). Docker gets the project's `sandboxImage`, else the
+ * stack's image, built on demand; containers orphaned by a killed session are removed first.
  */
 export function createSandboxFactory(options: {
   /** Overrides the project's `sandbox`. */
@@ -28,11 +28,13 @@ export function createSandboxFactory(options: {
     const createDocker = async (): Promise<Sandbox> => {
       const { docker } = await discoverDockerEndpoint({ env: process.env, homeDir: homedir(), platform: process.platform });
       await cleanOrphanSandboxes({ docker });
-      const { image } = await ensureSandboxImage({
-        docker,
-        stack: stack.sourceLanguage === 'python' ? 'python' : 'node',
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      });
+      const { image } = config.sandboxImage
+        ? { image: config.sandboxImage }
+        : await ensureSandboxImage({
+            docker,
+            stack: stack.sourceLanguage === 'python' ? 'python' : 'node',
+            ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          });
       return createDockerSandbox({ docker, image, workspaceDir, sessionId, readOnlyDirs });
     };
     const { sandbox, passedOver } = await chooseSandbox({
