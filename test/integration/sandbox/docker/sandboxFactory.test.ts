@@ -13,7 +13,8 @@ describe('the sandbox policy', () => {
   it.skipIf(!found.docker)(dockerSkipNote(found, 'runs a project in the image its nightshift.json names'), async () => {
     const { image } = await ensureSandboxImage({ docker: found.docker!, stack: 'python' });
     const named = `nightshift-test/project-image:${Date.now()}`;
-    const [repo, tag] = named.split(':');
+    const repo = 'nightshift-test/project-image';
+    const tag = named.slice(repo.length + 1);
     await found.docker!.getImage(image).tag({ repo, tag });
     try {
       const config = projectConfigSchema.parse({ sandbox: 'docker', sandboxImage: named });
