@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Sandbox, SandboxResult, SandboxRunOptions } from '../ports/Sandbox.js';
+import { createOutputCapture } from './createOutputCapture.js';
 
 /**
  * Runs commands directly on the host, UNSANDBOXED: no network, filesystem or resource isolation beyond a
@@ -29,8 +30,8 @@ function runLocal(options: SandboxRunOptions, running: Set<number>): Promise<San
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const out = capture(options.outputLimitBytes);
-    const err = capture(options.outputLimitBytes);
+    const out = createOutputCapture({ limitBytes: options.outputLimitBytes });
+    const err = createOutputCapture({ limitBytes: options.outputLimitBytes });
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     let outcome: SandboxResult['outcome'] = 'exited';
@@ -87,34 +88,4 @@ function killGroup(pid: number): void {
   } catch {
     // Already gone.
   }
-}
-
-function capture(limit: number) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  return {
-    push(chunk: Buffer) {
-      if (size >= limit) {
-        truncated = true;
-        return;
-      }
-      const room = limit - size;
-      if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        size = limit;
-        truncated = true;
-      } else {
-        chunks.push(chunk);
-        size += chunk.length;
-      }
-    },
-    text() {
-      const body = Buffer.concat(chunks).toString('utf8');
-      return truncated ? `${body}\n[output truncated at ${limit} bytes]` : body;
-    },
-    get truncated() {
-      return truncated;
-    },
-  };
 }

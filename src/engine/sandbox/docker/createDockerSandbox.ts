@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../ports/Sandbox.js';
 import { DockerSandboxError } from './DockerSandboxError.js';
-import { createOutputCapture } from './createOutputCapture.js';
+import { createOutputCapture } from '../createOutputCapture.js';
 import { discoverDockerEndpoint } from './discoverDockerEndpoint.js';
 import { sandboxLabels } from './sandboxLabels.js';
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { SandboxResult } from '../../ports/Sandbox.js';
+import { createOutputCapture } from '../createOutputCapture.js';
 
 /** How often a run's resource limits are checked while it runs, in milliseconds. */
 const LIMIT_POLL_MS = 100;
@@ -50,8 +51,8 @@ export function runSandboxedProcess(options: {
       detached: true,
       stdio: options.readyFd ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     });
-    const out = capture(options.outputLimitBytes);
-    const err = capture(options.outputLimitBytes);
+    const out = createOutputCapture({ limitBytes: options.outputLimitBytes });
+    const err = createOutputCapture({ limitBytes: options.outputLimitBytes });
     child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     let ready = !options.readyFd;
@@ -118,34 +119,4 @@ function killGroup(pid: number): void {
   } catch {
     // Already gone.
   }
-}
-
-function capture(limit: number) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  return {
-    push(chunk: Buffer) {
-      if (size >= limit) {
-        truncated = true;
-        return;
-      }
-      const room = limit - size;
-      if (chunk.length > room) {
-        chunks.push(chunk.subarray(0, room));
-        size = limit;
-        truncated = true;
-      } else {
-        chunks.push(chunk);
-        size += chunk.length;
-      }
-    },
-    text() {
-      const body = Buffer.concat(chunks).toString('utf8');
-      return truncated ? `${body}\n[output truncated at ${limit} bytes]` : body;
-    },
-    get truncated() {
-      return truncated;
-    },
-  };
 }
