@@ -9,6 +9,30 @@ import { phaseNameSchema } from './phaseName.js';
  * different build, or dying.
  */
 
+/** One role's model for the llama backend (LlamaRoleOptions in src/runtime/llama). */
+const llamaRoleSpecSchema = z
+  .object({
+    /** Absolute path of the GGUF file. */
+    modelPath: z.string().min(1),
+    /** The name recorded in the audit, e.g. `qwen2.5-coder-7b-instruct-q4_k_m`. */
+    modelId: z.string().min(1),
+    /** Context window in tokens. */
+    contextSize: z.number().int().positive(),
+    /** Layers offloaded to the GPU: a count (0 for CPU only) or `'max'`; roles sharing a file must agree. */
+    gpuLayers: z.union([z.number().int().nonnegative(), z.literal('max')]),
+    /** Sampling temperature when a request gives none. Default 0 (greedy). */
+    temperature: z.number().nonnegative().optional(),
+    /** Output token cap when a request gives none. Default: the room the prompt leaves in the context. */
+    maxTokens: z.number().int().positive().optional(),
+    /** With budgetBytes: loaded when a call needs it rather than up front (a plan's `onDemand` or `must-swap`). Default false. */
+    onDemand: z.boolean().optional(),
+    /** With budgetBytes: never evicted once loaded. Default false. */
+    pinned: z.boolean().optional(),
+    /** With budgetBytes: higher loads first, after pinned models. Default 0. */
+    priority: z.number().int().optional(),
+  })
+  .strict();
+
 /** Which model backend the child runs, and how to build it. */
 export const backendSpecSchema = z.discriminatedUnion('kind', [
   z
@@ -24,31 +48,9 @@ export const backendSpecSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('llama'),
       /** The options of createLlamaBackend (src/runtime/llama): one GGUF model per role, files shared by roles loaded once. */
-      roles: z.record(
-        modelRoleSchema,
-        z
-          .object({
-            /** Absolute path of the GGUF file. */
-            modelPath: z.string().min(1),
-            /** The name recorded in the audit, e.g. `qwen2.5-coder-7b-instruct-q4_k_m`. */
-            modelId: z.string().min(1),
-            /** Context window in tokens. */
-            contextSize: z.number().int().positive(),
-            /** Layers offloaded to the GPU: a count (0 for CPU only) or `'max'`; roles sharing a file must agree. */
-            gpuLayers: z.union([z.number().int().nonnegative(), z.literal('max')]),
-            /** Sampling temperature when a request gives none. Default 0 (greedy). */
-            temperature: z.number().nonnegative().optional(),
-            /** Output token cap when a request gives none. Default: the room the prompt leaves in the context. */
-            maxTokens: z.number().int().positive().optional(),
-            /** With budgetBytes: loaded when a call needs it rather than up front (a plan's `onDemand` or `must-swap`). Default false. */
-            onDemand: z.boolean().optional(),
-            /** With budgetBytes: never evicted once loaded. Default false. */
-            pinned: z.boolean().optional(),
-            /** With budgetBytes: higher loads first, after pinned models. Default 0. */
-            priority: z.number().int().optional(),
-          })
-          .strict(),
-      ),
+      roles: z.record(modelRoleSchema, llamaRoleSpecSchema),
+      /** The embedding model, for `embed` calls (temperature and maxTokens unused); may share a file with a role. Default: none. */
+      embedding: llamaRoleSpecSchema.optional(),
       /** CPU threads per context. Default: node-llama-cpp's choice. */
       threads: z.number().int().positive().optional(),
       /**
@@ -76,6 +78,34 @@ export const hostedGenerateRequestSchema = z
     maxTokens: z.number().int().positive().optional(),
   })
   .strict();
+
+/** What an `embed` call asks: one vector per text. */
+export const hostedEmbedRequestSchema = z
+  .object({
+    /** The texts, each within the embedding model's context. */
+    texts: z.array(z.string()).min(1),
+  })
+  .strict();
+
+/** What an `embed` call answers (LlamaBackend.embed in src/runtime/llama). */
+export const embeddingResultSchema = z
+  .object({
+    /** The embedding model's id. */
+    model: z.string(),
+    /** One vector per text, in the texts' order, each the model's embedding length. */
+    vectors: z.array(z.array(z.number())),
+    usage: z
+      .object({
+        /** Tokens of every text together. */
+        promptTokens: z.number().int().nonnegative(),
+        /** Wall time of the call in milliseconds. */
+        durationMs: z.number().nonnegative(),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type EmbeddingResult = z.infer<typeof embeddingResultSchema>;
 
 const usageSchema = z
   .object({
@@ -109,6 +139,8 @@ export const modelHostParentMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('init'), spec: backendSpecSchema }).strict(),
   /** Start a call; the child answers `token`s, then one `result` or `error`. */
   z.object({ type: z.literal('generate'), callId: z.string().min(1), request: hostedGenerateRequestSchema }).strict(),
+  /** Start an embedding call; the child answers one `embedding` or `error`. Shares `callId`s and `cancel` with `generate`. */
+  z.object({ type: z.literal('embed'), callId: z.string().min(1), request: hostedEmbedRequestSchema }).strict(),
   /** Stop a call; it ends with an `error` named `AbortError` unless it already ended. */
   z.object({ type: z.literal('cancel'), callId: z.string().min(1) }).strict(),
   z.object({ type: z.literal('stats'), requestId: z.string().min(1) }).strict(),
@@ -124,6 +156,8 @@ const backendModelLoadSchema = z
     modelId: z.string(),
     modelPath: z.string(),
     roles: z.array(modelRoleSchema),
+    /** Whether the file also serves the embedding role. Absent from builds before it existed. */
+    servesEmbedding: z.boolean().optional(),
     gpuLayers: z.number().int().nonnegative(),
     /** Tokens of context allocated for the model, its roles' together. */
     contextSize: z.number().int().nonnegative(),
@@ -189,6 +223,8 @@ export const modelHostChildMessageSchema = z.discriminatedUnion('type', [
       result: z.object({ text: z.string(), model: z.string(), backend: z.string(), usage: usageSchema }).strict(),
     })
     .strict(),
+  /** The answer to an `embed` call. */
+  z.object({ type: z.literal('embedding'), callId: z.string().min(1), result: embeddingResultSchema }).strict(),
   /** A call failed, or (callId null) a message could not be understood. */
   z.object({ type: z.literal('error'), callId: z.string().min(1).nullable(), error: hostedErrorSchema }).strict(),
   z.object({ type: z.literal('stats'), requestId: z.string().min(1), stats: modelHostStatsSchema }).strict(),

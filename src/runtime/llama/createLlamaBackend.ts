@@ -9,9 +9,11 @@ import {
   type Llama,
   type LlamaContext,
   type LlamaContextSequence,
+  type LlamaEmbeddingContext,
   type LlamaGrammar,
   type LlamaModel,
 } from 'node-llama-cpp';
+import type { EmbeddingResult } from '../../shared/modelHostProtocol.js';
 import type { ModelRole } from '../../shared/modelRole.js';
 import { modelRoleSchema } from '../../shared/modelRole.js';
 import type { JsonGenerateRequest, JsonGenerateResult, JsonModelBackend } from '../backend/JsonModelBackend.js';
@@ -20,6 +22,7 @@ import { ModelCannotFitError } from '../placement/ModelCannotFitError.js';
 import { ResidencyError } from '../placement/ResidencyError.js';
 import { LlamaBackendDisposedError } from './LlamaBackendDisposedError.js';
 import { LlamaCallAbortedError } from './LlamaCallAbortedError.js';
+import { EmbeddingNotConfiguredError } from './EmbeddingNotConfiguredError.js';
 import { LlamaConfigError } from './LlamaConfigError.js';
 import { LlamaModelLoadError } from './LlamaModelLoadError.js';
 import { LlamaPromptTooLongError } from './LlamaPromptTooLongError.js';
@@ -64,14 +67,16 @@ export interface LlamaRoleOptions {
 
 /** One loaded model file with the roles it serves. */
 export interface LlamaResidentModel {
-  /** The modelId of the first role (in brain, coder, qa order) that uses the file. */
+  /** The modelId of the first role (in brain, coder, qa, embedding order) that uses the file. */
   modelId: string;
   /** The file, symlinks resolved. */
   modelPath: string;
   roles: ModelRole[];
+  /** Whether the file also serves the embedding role, with its own embedding context. */
+  servesEmbedding: boolean;
   /** Layers actually offloaded to the GPU. */
   gpuLayers: number;
-  /** Tokens of context allocated for this model: the sum of its roles' context sizes. */
+  /** Tokens of context allocated for this model: the sum of its roles' context sizes, embedding included. */
   contextSize: number;
   /** GgufInsights' estimate for the weights plus every context, RAM and VRAM together, in bytes. */
   estimatedBytes: number;
@@ -122,11 +127,22 @@ export interface LlamaBackend extends JsonModelBackend {
       onToken?: (text: string, index: number) => void;
     },
   ): Promise<JsonGenerateResult[]>;
+  /**
+   * One embedding vector per text, computed one text after another on the embedding role's context, in
+   * order. Calls run one at a time. Throws EmbeddingNotConfiguredError without an embedding role, and
+   * LlamaCallAbortedError when the signal aborts or the backend is disposed (checked between texts: a
+   * text being embedded finishes first, which takes milliseconds).
+   */
+  embed(options: {
+    /** The texts, each within the embedding role's contextSize in tokens. */
+    texts: string[];
+    signal?: AbortSignal;
+  }): Promise<EmbeddingResult>;
   /** Load counters and what is resident now. */
   stats(): LlamaBackendStats;
   /**
    * Without budgetBytes: loads every model and creates every role's context now, one file after another
-   * in the order the roles (brain, coder, qa) first name them; calls do this themselves when needed.
+   * in the order the roles (brain, coder, qa, embedding) first name them; calls do this themselves when needed.
    * With budgetBytes: first refuses with ModelCannotFitError, before loading anything, a model that could
    * not fit even beside the pinned models alone; then loads the models that are not on demand (pinned
    * first, then by priority, then in role order) as far as they fit beside each other without evicting
@@ -150,7 +166,14 @@ interface Resident {
   entry: LlamaResidentModel;
   model: LlamaModel;
   slots: Map<ModelRole, RoleSlot>;
+  /** The embedding role's context, when this file serves it. */
+  embedding: LlamaEmbeddingContext | null;
 }
+
+/** A role of the backend: a generating one, or the embedding role. */
+type SlotRole = ModelRole | 'embedding';
+
+const EMBEDDING = 'embedding' as const;
 
 /** The residency policy over the inspected files, built on first use when budgetBytes is set. */
 interface Policy {
@@ -183,6 +206,12 @@ interface Policy {
 export function createLlamaBackend(options: {
   /** The model of each role. */
   roles: Record<ModelRole, LlamaRoleOptions>;
+  /**
+   * The embedding model, for embed(); its temperature and maxTokens are unused. A file it shares with
+   * other roles is loaded once, with an embedding context of its own beside theirs. Default: none, and
+   * embed() throws EmbeddingNotConfiguredError.
+   */
+  embedding?: LlamaRoleOptions;
   /** The llama.cpp binding to use, owned by the caller. Default: `getLlama({ gpu: 'auto' })`, disposed with the backend. */
   llama?: Llama;
   /** CPU threads per context. Default: node-llama-cpp's (the cores useful for math). */
@@ -194,10 +223,10 @@ export function createLlamaBackend(options: {
    */
   budgetBytes?: number;
 }): LlamaBackend {
-  const { roles, budgetBytes } = options;
+  const { roles, embedding, budgetBytes } = options;
   const disposed = new AbortController();
   const grammars = new Map<string, Promise<LlamaGrammar>>();
-  const roleQueues = new Map<ModelRole, Promise<void>>();
+  const roleQueues = new Map<SlotRole, Promise<void>>();
   const inFlight = new Set<Promise<unknown>>();
   /** Loaded models by resolved file, in load order. */
   const residents = new Map<string, Resident>();
@@ -225,6 +254,7 @@ export function createLlamaBackend(options: {
     if (!resident) return;
     residents.delete(modelPath);
     for (const slot of resident.slots.values()) await slot.context.dispose();
+    await resident.embedding?.dispose();
     await resident.model.dispose();
     unloads++;
   };
@@ -235,7 +265,7 @@ export function createLlamaBackend(options: {
 
   const loadAll = async () => {
     llama ??= await getLlama({ gpu: 'auto' });
-    const groups = await groupRolesByFile(roles);
+    const groups = await groupRolesByFile(roles, embedding);
     try {
       for (const group of groups) {
         if (disposed.signal.aborted) throw new LlamaBackendDisposedError();
@@ -249,15 +279,15 @@ export function createLlamaBackend(options: {
 
   const buildPolicy = async (budget: number): Promise<Policy> => {
     llama ??= await getLlama({ gpu: 'auto' });
-    const groups = await groupRolesByFile(roles);
+    const groups = await groupRolesByFile(roles, embedding);
     const inspected: InspectedGroup[] = [];
     for (const group of groups) {
       if (disposed.signal.aborted) throw new LlamaBackendDisposedError();
       const clash = inspected.find((other) => other.modelId === group.modelId);
       if (clash) {
         throw new LlamaConfigError({
-          problem: `${clash.group.roles[0]} and ${group.roles[0]} name different files (${clash.group.modelPath}, ${group.modelPath}) with the same modelId ${group.modelId}`,
-          roles: [clash.group.roles[0]!, group.roles[0]!],
+          problem: `${firstRole(clash.group)} and ${firstRole(group)} name different files (${clash.group.modelPath}, ${group.modelPath}) with the same modelId ${group.modelId}`,
+          roles: [firstRole(clash.group), firstRole(group)],
         });
       }
       inspected.push(await inspectGroup(llama, group));
@@ -339,9 +369,9 @@ export function createLlamaBackend(options: {
    * Leases the model serving `role`, loading it within the budget. When only models in use stand in the
    * way, waits for a lease to be released and asks again, until `signal` aborts.
    */
-  const leaseFor = async (role: ModelRole, budget: number, signal: AbortSignal): Promise<ResidencyLease> => {
+  const leaseFor = async (role: SlotRole, budget: number, signal: AbortSignal): Promise<ResidencyLease> => {
     const { manager: residency, inspected } = await untilAborted(preparePolicy(budget), signal);
-    const { modelId } = inspected.find((model) => model.group.roles.includes(role))!;
+    const { modelId } = inspected.find((model) => (role === EMBEDDING ? model.group.embedding !== null : model.group.roles.includes(role)))!;
     for (;;) {
       const released = leaseReleased.promise;
       const acquiring = residency.acquire(modelId);
@@ -365,7 +395,7 @@ export function createLlamaBackend(options: {
   };
 
   /** Runs `work` after every earlier call on the role has finished; waiting gives up when `signal` aborts. */
-  const exclusive = async <T>(role: ModelRole, signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
+  const exclusive = async <T>(role: SlotRole, signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
     const previous = roleQueues.get(role) ?? Promise.resolve();
     let release!: () => void;
     const current = new Promise<void>((resolve) => (release = resolve));
@@ -462,6 +492,45 @@ export function createLlamaBackend(options: {
     }
   };
 
+  const embedTexts = async (texts: string[], signal: AbortSignal | undefined): Promise<EmbeddingResult> => {
+    if (!embedding) throw new EmbeddingNotConfiguredError();
+    const started = performance.now();
+    const callSignal = signal ? AbortSignal.any([signal, disposed.signal]) : disposed.signal;
+    const promptId = `embed(${texts.length})`;
+    const aborted = () => new LlamaCallAbortedError({ role: EMBEDDING, promptId, reason: disposed.signal.aborted ? 'disposed' : 'signal', outputTokens: 0 });
+    if (callSignal.aborted) throw aborted();
+    const call = (async () => {
+      if (budgetBytes === undefined) await untilAborted(load(), callSignal);
+      return exclusive(EMBEDDING, callSignal, async () => {
+        const lease = budgetBytes === undefined ? null : await leaseFor(EMBEDDING, budgetBytes, callSignal);
+        try {
+          const context = [...residents.values()].find((resident) => resident.embedding)?.embedding;
+          if (!context) throw aborted();
+          const vectors: number[][] = [];
+          let promptTokens = 0;
+          // getEmbeddingFor takes no signal, so cancellation lands between texts.
+          for (const text of texts) {
+            if (callSignal.aborted) throw aborted();
+            promptTokens += context.calculateInputLength(text);
+            vectors.push([...(await context.getEmbeddingFor(text)).vector]);
+          }
+          return { model: embedding.modelId, vectors, usage: { promptTokens, durationMs: performance.now() - started } };
+        } finally {
+          lease?.release();
+        }
+      });
+    })();
+    inFlight.add(call);
+    try {
+      return await call;
+    } catch (error) {
+      if (callSignal.aborted && !(error instanceof LlamaCallAbortedError)) throw aborted();
+      throw error;
+    } finally {
+      inFlight.delete(call);
+    }
+  };
+
   const grammarFor = (owner: Llama, jsonSchema: Record<string, unknown>) => {
     const key = JSON.stringify(jsonSchema);
     let grammar = grammars.get(key);
@@ -485,6 +554,8 @@ export function createLlamaBackend(options: {
     },
 
     describe: (role) => ({ model: roles[role].modelId, backend: BACKEND }),
+
+    embed: (embedOptions) => embedTexts(embedOptions.texts, embedOptions.signal),
 
     stats: () => ({
       loads,
@@ -522,6 +593,11 @@ function signalled(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/** The role named first in error messages about a file: a generating role, else the embedding role. */
+function firstRole(group: RoleGroup): SlotRole {
+  return group.roles[0] ?? EMBEDDING;
+}
+
 function copyEntry(entry: LlamaResidentModel): LlamaResidentModel {
   return { ...entry, roles: [...entry.roles] };
 }
@@ -531,36 +607,57 @@ interface RoleGroup {
   configuredPath: string;
   /** The modelId of the first role that names the file. */
   modelId: string;
+  /** The generating roles on the file, in role order; empty for a file only the embedding role uses. */
   roles: ModelRole[];
+  /** Their settings, in the same order. */
   settings: LlamaRoleOptions[];
+  /** The embedding role's settings when it uses the file. */
+  embedding: LlamaRoleOptions | null;
 }
 
-/** Groups roles by resolved file, in the order brain, coder, qa first name each file. */
-async function groupRolesByFile(roles: Record<ModelRole, LlamaRoleOptions>): Promise<RoleGroup[]> {
+/** Groups roles by resolved file, in the order brain, coder, qa, embedding first name each file. */
+async function groupRolesByFile(roles: Record<ModelRole, LlamaRoleOptions>, embedding: LlamaRoleOptions | undefined): Promise<RoleGroup[]> {
   const groups = new Map<string, RoleGroup>();
-  for (const role of modelRoleSchema.options) {
-    const settings = roles[role];
+  const named: Array<[SlotRole, LlamaRoleOptions]> = modelRoleSchema.options.map((role) => [role, roles[role]]);
+  if (embedding) named.push([EMBEDDING, embedding]);
+  for (const [role, settings] of named) {
     let modelPath: string;
     try {
       modelPath = await realpath(settings.modelPath);
     } catch (error) {
       throw new LlamaModelLoadError({ modelPath: settings.modelPath, roles: [role], step: 'open', cause: error });
     }
-    const group = groups.get(modelPath);
+    let group = groups.get(modelPath);
     if (!group) {
-      groups.set(modelPath, { modelPath, configuredPath: settings.modelPath, modelId: settings.modelId, roles: [role], settings: [settings] });
-      continue;
+      group = { modelPath, configuredPath: settings.modelPath, modelId: settings.modelId, roles: [], settings: [], embedding: null };
+      groups.set(modelPath, group);
+    } else {
+      const first = group.settings[0] ?? group.embedding!;
+      if (first.gpuLayers !== settings.gpuLayers) {
+        throw new LlamaConfigError({
+          problem: `${firstRole(group)} and ${role} share ${modelPath} but ask for gpuLayers ${String(first.gpuLayers)} and ${String(settings.gpuLayers)}`,
+          roles: [firstRole(group), role],
+        });
+      }
     }
-    if (group.settings[0]!.gpuLayers !== settings.gpuLayers) {
-      throw new LlamaConfigError({
-        problem: `${group.roles[0]} and ${role} share ${modelPath} but ask for gpuLayers ${String(group.settings[0]!.gpuLayers)} and ${String(settings.gpuLayers)}`,
-        roles: [group.roles[0]!, role],
-      });
+    if (role === EMBEDDING) {
+      group.embedding = settings;
+    } else {
+      group.roles.push(role);
+      group.settings.push(settings);
     }
-    group.roles.push(role);
-    group.settings.push(settings);
   }
   return [...groups.values()];
+}
+
+/** Every role's settings on the file, the embedding role's last. */
+function allSettings(group: RoleGroup): LlamaRoleOptions[] {
+  return group.embedding ? [...group.settings, group.embedding] : group.settings;
+}
+
+/** The roles on the file as error messages name them. */
+function allRoles(group: RoleGroup): SlotRole[] {
+  return group.embedding ? [...group.roles, EMBEDDING] : group.roles;
 }
 
 /** A file read and sized, not yet loaded, with the residency settings its roles give it. */
@@ -577,8 +674,9 @@ interface InspectedGroup {
 
 /** Reads a file's metadata, refuses what llama.cpp would choke on, and estimates its memory. */
 async function inspectGroup(llama: Llama, group: RoleGroup): Promise<InspectedGroup> {
-  const fail = (step: 'read-metadata' | 'validate', cause: unknown) => new LlamaModelLoadError({ modelPath: group.configuredPath, roles: group.roles, step, cause });
-  const first = group.settings[0]!;
+  const fail = (step: 'read-metadata' | 'validate', cause: unknown) => new LlamaModelLoadError({ modelPath: group.configuredPath, roles: allRoles(group), step, cause });
+  const settingsList = allSettings(group);
+  const first = settingsList[0]!;
   let insights: GgufInsights;
   try {
     insights = await GgufInsights.from(await readGgufFileInfo(group.modelPath), llama);
@@ -590,26 +688,26 @@ async function inspectGroup(llama: Llama, group: RoleGroup): Promise<InspectedGr
   const gpuLayers = !llama.supportsGpuOffloading ? 0 : first.gpuLayers === 'max' ? insights.totalLayers : Math.min(first.gpuLayers, insights.totalLayers);
   const modelEstimate = await insights.estimateModelResourceRequirementsV2({ gpuLayers });
   let estimatedBytes = modelEstimate.cpuRam + modelEstimate.gpuVram;
-  for (const settings of group.settings) {
+  for (const settings of settingsList) {
     const contextEstimate = await insights.estimateContextResourceRequirementsV2({ contextSize: settings.contextSize, modelGpuLayers: gpuLayers, sequences: 1 });
     estimatedBytes += contextEstimate.cpuRam + contextEstimate.gpuVram;
   }
-  const pinned = group.settings.some((settings) => settings.pinned === true);
+  const pinned = settingsList.some((settings) => settings.pinned === true);
   return {
     group,
     modelId: group.modelId,
     gpuLayers,
     estimatedBytes,
     pinned,
-    onDemand: !pinned && group.settings.every((settings) => settings.onDemand === true),
-    priority: Math.max(...group.settings.map((settings) => settings.priority ?? 0)),
+    onDemand: !pinned && settingsList.every((settings) => settings.onDemand === true),
+    priority: Math.max(...settingsList.map((settings) => settings.priority ?? 0)),
   };
 }
 
 /** Loads an inspected file and its roles' contexts, measuring memory around the load. */
 async function loadInspected(llama: Llama, inspected: InspectedGroup, threads: number | undefined): Promise<Resident> {
   const { group, gpuLayers, estimatedBytes } = inspected;
-  const fail = (step: 'load' | 'create-context', cause: unknown) => new LlamaModelLoadError({ modelPath: group.configuredPath, roles: group.roles, step, cause });
+  const fail = (step: 'load' | 'create-context', cause: unknown) => new LlamaModelLoadError({ modelPath: group.configuredPath, roles: allRoles(group), step, cause });
   const llamaBefore = await llama.getLlamaMemoryUsage();
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
@@ -620,13 +718,18 @@ async function loadInspected(llama: Llama, inspected: InspectedGroup, threads: n
     throw fail('load', error);
   }
   const slots = new Map<ModelRole, RoleSlot>();
+  let embedding: LlamaEmbeddingContext | null = null;
   try {
     for (const [index, role] of group.roles.entries()) {
       const context = await model.createContext({ contextSize: group.settings[index]!.contextSize, sequences: 1, ...(threads === undefined ? {} : { threads }) });
       slots.set(role, { context, sequence: context.getSequence() });
     }
+    if (group.embedding) {
+      embedding = await model.createEmbeddingContext({ contextSize: group.embedding.contextSize, ...(threads === undefined ? {} : { threads }) });
+    }
   } catch (error) {
     for (const slot of slots.values()) await slot.context.dispose();
+    await embedding?.dispose();
     await model.dispose();
     throw fail('create-context', error);
   }
@@ -638,14 +741,15 @@ async function loadInspected(llama: Llama, inspected: InspectedGroup, threads: n
     modelId: group.modelId,
     modelPath: group.modelPath,
     roles: group.roles,
+    servesEmbedding: group.embedding !== null,
     gpuLayers: model.gpuLayers,
-    contextSize: group.settings.reduce((sum, settings) => sum + settings.contextSize, 0),
+    contextSize: allSettings(group).reduce((sum, settings) => sum + settings.contextSize, 0),
     estimatedBytes,
     measuredBytes,
     rssDeltaBytes,
     loadMs,
   };
-  return { entry, model, slots };
+  return { entry, model, slots, embedding };
 }
 
 /**
