@@ -1,4 +1,4 @@
-import type { ModelHostStats } from '../../shared/modelHostProtocol.js';
+import type { EmbeddingResult, ModelHostStats } from '../../shared/modelHostProtocol.js';
 import type { JsonModelBackend } from '../backend/JsonModelBackend.js';
 
 /** A JsonModelBackend whose models run in a separate process (see createModelHost). */
@@ -9,6 +9,16 @@ export interface ModelHost extends JsonModelBackend {
   restarts(): number;
   /** Starts the model process now unless one runs, and resolves once its backend is built. */
   start(): Promise<void>;
+  /**
+   * One embedding vector per text from the spec's embedding model, with generate's crash, restart and
+   * abort behaviour (an abort rejects at once with ModelCallAbortedError). Throws
+   * EmbeddingNotConfiguredError, without starting a process, when the spec has no embedding model.
+   */
+  embed(options: {
+    /** At least one text, each within the embedding model's context. */
+    texts: string[];
+    signal?: AbortSignal;
+  }): Promise<EmbeddingResult>;
   /** The running model process's own figures; null when none is running. */
   stats(): Promise<ModelHostStats | null>;
 }

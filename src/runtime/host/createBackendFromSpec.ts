@@ -21,6 +21,7 @@ export async function createBackendFromSpec(options: {
       const { createLlamaBackend } = await import('../llama/createLlamaBackend.js');
       const backend = createLlamaBackend({
         roles: spec.roles,
+        ...(spec.embedding === undefined ? {} : { embedding: spec.embedding }),
         ...(spec.threads === undefined ? {} : { threads: spec.threads }),
         ...(spec.budgetBytes === undefined ? {} : { budgetBytes: spec.budgetBytes }),
       });

@@ -1,11 +1,13 @@
 import {
   modelHostChildMessageSchema,
   type BackendSpec,
+  type EmbeddingResult,
   type HostedError,
   type ModelHostStats,
 } from '../../shared/modelHostProtocol.js';
 import type { ModelRole } from '../../shared/modelRole.js';
 import type { JsonGenerateRequest, JsonGenerateResult } from '../backend/JsonModelBackend.js';
+import { EmbeddingNotConfiguredError } from '../llama/EmbeddingNotConfiguredError.js';
 import { ModelCallAbortedError } from '../scripted/ModelCallAbortedError.js';
 import { forkModelHost } from './forkModelHost.js';
 import type { ModelHost, ModelHostEvent } from './ModelHost.js';
@@ -40,14 +42,20 @@ interface Child {
   startTimer: ReturnType<typeof setTimeout>;
 }
 
-interface PendingCall {
+interface PendingBase {
   child: Child;
-  request: JsonGenerateRequest;
+  /** The role and prompt id errors name; `embedding` and a synthetic id for embed calls. */
+  role: string;
+  promptId: string;
   sent: boolean;
   onToken: ((text: string) => void) | undefined;
-  resolve: (result: JsonGenerateResult) => void;
   reject: (error: Error) => void;
 }
+
+/** A call waiting for its answer: a generation or an embedding, answered by `result` or `embedding`. */
+type PendingCall =
+  | (PendingBase & { kind: 'generate'; request: JsonGenerateRequest; resolve: (result: JsonGenerateResult) => void })
+  | (PendingBase & { kind: 'embed'; texts: string[]; resolve: (result: EmbeddingResult) => void });
 
 /**
  * Runs a JsonModelBackend in a separate process, so a llama.cpp crash or out-of-memory kill takes down
@@ -56,6 +64,7 @@ interface PendingCall {
  * retryable ModelHostCrashedError and the next call starts a fresh process; after `maxRestarts`
  * restarts within `windowMs`, calls reject with ModelHostUnavailableError instead. A call's AbortSignal
  * cancels it in the child and rejects it at once with ModelCallAbortedError (named `AbortError`).
+ * `embed()` calls travel and fail the same way, for a spec with an embedding model.
  * `dispose()` asks the process to shut down and kills it if it has not exited in time. Wrap the host
  * with createModelClientFromBackend to get the engine's ModelClient.
  */
@@ -153,6 +162,10 @@ export function createModelHost(options: {
 
   const send = (call: PendingCall, callId: string) => {
     call.sent = true;
+    if (call.kind === 'embed') {
+      call.child.process.send({ type: 'embed', callId, request: { texts: call.texts } });
+      return;
+    }
     const { role, promptId, system, user, jsonSchema, meta, temperature, seed, maxTokens } = call.request;
     call.child.process.send({
       type: 'generate',
@@ -205,15 +218,21 @@ export function createModelHost(options: {
         return;
       }
       case 'result':
-        settle(message.callId)?.resolve(message.result);
+      case 'embedding': {
+        const call = settle(message.callId);
+        if (!call) return;
+        if (call.kind === 'generate' && message.type === 'result') call.resolve(message.result);
+        else if (call.kind === 'embed' && message.type === 'embedding') call.resolve(message.result);
+        else call.reject(new ModelHostInvalidMessageError({ messageType: message.type, problem: `call ${message.callId} is a ${call.kind} call` }));
         return;
+      }
       case 'error': {
         if (message.callId === null) {
           emit({ type: 'protocol-error', error: rebuildHostedError({ error: message.error, role: '(none)', promptId: '(none)' }) });
           return;
         }
         const call = settle(message.callId);
-        call?.reject(rebuildHostedError({ error: message.error, role: call.request.role, promptId: call.request.promptId }));
+        call?.reject(rebuildHostedError({ error: message.error, role: call.role, promptId: call.promptId }));
         return;
       }
       case 'stats': {
@@ -249,7 +268,7 @@ export function createModelHost(options: {
         ...(exit.stderrTail ? { stderrTail: exit.stderrTail } : {}),
       });
     }
-    const failure = (role: ModelRole | null, promptId: string | null): Error => {
+    const failure = (role: string | null, promptId: string | null): Error => {
       // A backend that could not be built failed for its own reason (a bad script, a missing model file).
       if (from.fatal && !from.models) return rebuildHostedError({ error: from.fatal, role: role ?? '(none)', promptId: promptId ?? '(none)' });
       return new ModelHostCrashedError({
@@ -266,48 +285,78 @@ export function createModelHost(options: {
     from.markFailed(failure(null, null));
     for (const [callId, call] of calls) {
       settle(callId);
-      call.reject(failure(call.request.role, call.request.promptId));
+      call.reject(failure(call.role, call.promptId));
     }
+  };
+
+  /**
+   * Sends a call to the current process (starting one if needed, or once it is ready) and settles it
+   * with its answer, the process's death, or the signal's abort, which also cancels it in the child.
+   */
+  const dispatch = async <T>(
+    target: { role: string; promptId: string; signal: AbortSignal | undefined },
+    build: (base: Omit<PendingBase, 'onToken'>, resolve: (result: T) => void) => PendingCall,
+  ): Promise<T> => {
+    const { role, promptId, signal } = target;
+    const aborted = () => new ModelCallAbortedError({ role, promptId });
+    if (disposing || signal?.aborted) throw aborted();
+    const running = currentChild();
+    // Only a process that could not start at all has exited already; its ready promise says why.
+    if (running.exit) await running.ready;
+    const callId = `call-${++nextId}`;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        const call = settle(callId);
+        if (!call) return;
+        if (call.sent) call.child.process.send({ type: 'cancel', callId });
+        call.reject(aborted());
+      };
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      const call = build(
+        {
+          child: running,
+          role,
+          promptId,
+          sent: false,
+          reject: (error) => {
+            done();
+            reject(error);
+          },
+        },
+        (result) => {
+          done();
+          resolve(result);
+        },
+      );
+      pending.set(callId, call);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (running.models) send(call, callId);
+    });
   };
 
   const fromSpec = (role: ModelRole) =>
     spec.kind === 'llama' ? { model: spec.roles[role].modelId, backend: 'llama.cpp' } : { model: `scripted-${role}`, backend: 'scripted' };
 
   return {
-    async generate(request, callOptions) {
-      const aborted = () => new ModelCallAbortedError({ role: request.role, promptId: request.promptId });
-      const signal = callOptions?.signal;
-      if (disposing || signal?.aborted) throw aborted();
-      const target = currentChild();
-      // Only a process that could not start at all has exited already; its ready promise says why.
-      if (target.exit) await target.ready;
-      const callId = `call-${++nextId}`;
-      return new Promise<JsonGenerateResult>((resolve, reject) => {
-        const onAbort = () => {
-          const call = settle(callId);
-          if (!call) return;
-          if (call.sent) call.child.process.send({ type: 'cancel', callId });
-          call.reject(aborted());
-        };
-        const done = () => signal?.removeEventListener('abort', onAbort);
-        const call: PendingCall = {
-          child: target,
-          request,
-          sent: false,
-          onToken: callOptions?.onToken,
-          resolve: (result) => {
-            done();
-            resolve(result);
-          },
-          reject: (error) => {
-            done();
-            reject(error);
-          },
-        };
-        pending.set(callId, call);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        if (target.models) send(call, callId);
-      });
+    generate: (request, callOptions) =>
+      dispatch<JsonGenerateResult>({ role: request.role, promptId: request.promptId, signal: callOptions?.signal }, (base, resolve) => ({
+        ...base,
+        kind: 'generate',
+        request,
+        onToken: callOptions?.onToken,
+        resolve,
+      })),
+
+    embed(embedOptions) {
+      if (spec.kind !== 'llama' || !spec.embedding) return Promise.reject(new EmbeddingNotConfiguredError({ backend: spec.kind === 'llama' ? 'llama.cpp' : spec.kind }));
+      const { texts, signal } = embedOptions;
+      return dispatch<EmbeddingResult>({ role: 'embedding', promptId: `embed(${texts.length})`, signal }, (base, resolve) => ({
+        ...base,
+        kind: 'embed',
+        texts,
+        onToken: undefined,
+        resolve,
+      }));
     },
 
     describe: (role) => models?.[role] ?? fromSpec(role),
@@ -341,7 +390,7 @@ export function createModelHost(options: {
       disposing ??= (async () => {
         for (const [callId, call] of pending) {
           settle(callId);
-          call.reject(new ModelCallAbortedError({ role: call.request.role, promptId: call.request.promptId }));
+          call.reject(new ModelCallAbortedError({ role: call.role, promptId: call.promptId }));
         }
         const target = child;
         if (!target) return;

@@ -4,9 +4,11 @@ import {
   type BackendSpec,
   type ModelBackendStats,
   type ModelHostParentMessage,
+  type EmbeddingResult,
 } from '../../shared/modelHostProtocol.js';
 import { modelRoleSchema, type ModelRole } from '../../shared/modelRole.js';
 import type { JsonModelBackend } from '../backend/JsonModelBackend.js';
+import { EmbeddingNotConfiguredError } from '../llama/EmbeddingNotConfiguredError.js';
 import { ModelCallAbortedError } from '../scripted/ModelCallAbortedError.js';
 import type { ChildTransport } from './createChildTransport.js';
 import { createBackendFromSpec } from './createBackendFromSpec.js';
@@ -15,10 +17,13 @@ import { ModelHostInvalidMessageError } from './ModelHostInvalidMessageError.js'
 import { toHostedError } from './toHostedError.js';
 
 type GenerateMessage = Extract<ModelHostParentMessage, { type: 'generate' }>;
+type EmbedMessage = Extract<ModelHostParentMessage, { type: 'embed' }>;
+type Embed = (options: { texts: string[]; signal?: AbortSignal }) => Promise<EmbeddingResult>;
 
 /**
  * The model process's side of modelHostProtocol: builds the backend named by `init`, runs `generate`
  * calls (different roles at once, one at a time per role, in arrival order), streams their tokens,
+ * runs `embed` calls (one at a time, beside the roles' calls) on backends that have `embed()`,
  * honours `cancel`, answers `stats` (with the backend's own load figures when it keeps them). Messages
  * that do not validate are answered with a ModelHostInvalidMessageError and otherwise ignored. Resolves
  * with the exit code once the parent sent `shutdown` or went away (0) or the backend could not be built
@@ -34,7 +39,7 @@ export function serveModelHost(options: {
   const createBackend = options.createBackend ?? ((spec: BackendSpec) => createBackendFromSpec({ spec }));
   const startedAt = performance.now();
   const calls = new Map<string, { controller: AbortController; running: boolean }>();
-  const roleQueues = new Map<ModelRole, Promise<void>>();
+  const roleQueues = new Map<ModelRole | 'embedding', Promise<void>>();
   let backend: JsonModelBackend | null = null;
   let initStarted = false;
   let completedCalls = 0;
@@ -105,12 +110,40 @@ export function serveModelHost(options: {
       roleQueues.set(request.role, done);
     };
 
+    const embed = (message: EmbedMessage, ready: JsonModelBackend) => {
+      const { callId, request } = message;
+      const call = { controller: new AbortController(), running: false };
+      calls.set(callId, call);
+      const { signal } = call.controller;
+      const previous = roleQueues.get('embedding') ?? Promise.resolve();
+      const done = previous
+        .then(() => {
+          if (signal.aborted) throw new ModelCallAbortedError({ role: 'embedding', promptId: callId });
+          const method = (ready as { embed?: unknown }).embed;
+          if (typeof method !== 'function') throw new EmbeddingNotConfiguredError({ backend: ready.describe('coder').backend });
+          call.running = true;
+          return (method as Embed).call(ready, { texts: request.texts, signal });
+        })
+        .then(
+          (result) => {
+            completedCalls += 1;
+            transport.send({ type: 'embedding', callId, result });
+          },
+          (error: unknown) => {
+            failedCalls += 1;
+            transport.send({ type: 'error', callId, error: toHostedError({ error }) });
+          },
+        )
+        .finally(() => calls.delete(callId));
+      roleQueues.set('embedding', done);
+    };
+
     const handle = (raw: unknown) => {
       if (finishing) return;
       const parsed = modelHostParentMessageSchema.safeParse(raw);
       if (!parsed.success) {
         const { type, callId } = readableParts(raw);
-        reject(type === 'generate' ? callId : null, type, formatProtocolIssues({ error: parsed.error }));
+        reject(type === 'generate' || type === 'embed' ? callId : null, type, formatProtocolIssues({ error: parsed.error }));
         return;
       }
       const message = parsed.data;
@@ -123,6 +156,11 @@ export function serveModelHost(options: {
           if (!backend) reject(message.callId, 'generate', 'no backend yet: send init and wait for ready');
           else if (calls.has(message.callId)) reject(null, 'generate', `call ${message.callId} is already running`);
           else generate(message, backend);
+          return;
+        case 'embed':
+          if (!backend) reject(message.callId, 'embed', 'no backend yet: send init and wait for ready');
+          else if (calls.has(message.callId)) reject(null, 'embed', `call ${message.callId} is already running`);
+          else embed(message, backend);
           return;
         case 'cancel':
           // A call that already ended has nothing to cancel; its answer is on the way.
