@@ -88,8 +88,7 @@ export async function planLocalModels(options: {
     if (path) {
       paths[embeddingId] = path;
     } else {
-      const { embedding: _left, ...served } = selected.roles;
-      profile = { ...selected, roles: served };
+      profile = { ...selected, roles: { brain: selected.roles.brain, coder: selected.roles.coder, qa: selected.roles.qa } };
       warnings.push(
         `Embedding model ${embeddingId} of profile ${selected.id} is not on this machine; running without embeddings. Fetch it with \`nightshift models pull ${embeddingId}\`.`,
       );
