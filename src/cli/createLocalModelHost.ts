@@ -32,14 +32,17 @@ export async function createLocalModelHost(options: {
    * node-llama-cpp's choice, but no more threads than there are cores (see below).
    */
   env?: Record<string, string | undefined>;
+  /** Told what the plan left out (an embedding model that is not downloaded). Default: written to stderr. */
+  onWarning?: (message: string) => void;
 }): Promise<ModelHost> {
   const threads = threadsFrom((options.env ?? process.env).NIGHTSHIFT_LLAMA_THREADS);
-  const { spec } = await planLocalModels({
+  const { spec, warnings } = await planLocalModels({
     dataDir: options.dataDir,
     ...(options.modelPath ? { modelPath: resolve(options.cwd, options.modelPath) } : {}),
     ...(options.projectDir ? { projectDir: options.projectDir } : {}),
     ...(options.profileId ? { profileId: options.profileId } : {}),
   });
+  for (const warning of warnings) (options.onWarning ?? ((message) => process.stderr.write(`warning: ${message}\n`)))(warning);
   return createModelHost({ spec: { ...spec, ...(threads === undefined ? {} : { threads }) } });
 }
 
