@@ -176,7 +176,7 @@ export function createBubblewrapSandbox(options: {
         ...(runOptions.signal ? { signal: runOptions.signal } : {}),
       });
       const failed = result.outcome !== 'exited' || result.exitCode !== 0;
-      return !group && failed && !result.limitHit ? { ...result, limitHit: guessLimitHit(result) } : result;
+      return !group && !result.limitHit ? { ...result, limitHit: guessLimitHit({ ...result, failed }) } : result;
     } finally {
       await group?.dispose();
     }

@@ -102,7 +102,7 @@ export function createSandboxExecSandbox(options: {
         ...(runOptions.signal ? { signal: runOptions.signal } : {}),
       });
       const failed = result.outcome !== 'exited' || result.exitCode !== 0;
-      return failed ? { ...result, limitHit: guessLimitHit(result) } : result;
+      return { ...result, limitHit: guessLimitHit({ ...result, failed }) };
     } finally {
       rmSync(tempDir, { recursive: true, force: true });
     }

@@ -43,7 +43,7 @@ describe.skipIf(!bubblewrapWorks() || !canSwitchUser)('createBubblewrapSandbox f
     expect(output.limitMethod).toBe('rlimit');
     const [identity, bomb, hog, fits] = output.results;
     expect(identity).toMatchObject({ exitCode: 0, stdout: '1000\nwrote\n' });
-    expect(bomb?.limitHit).toBe('pids');
+    expect(bomb?.limitHit, JSON.stringify(bomb)).toBe('pids');
     expect(hog).toMatchObject({ limitHit: 'memory', stdout: '' });
     expect(hog?.stderr).toMatch(/MemoryError/);
     expect(fits).toMatchObject({ exitCode: 0, stdout: `${16 * 1024 ** 2}\n`, limitHit: null });
