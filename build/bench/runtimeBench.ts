@@ -56,10 +56,12 @@ const cleanup: Array<() => Promise<void>> = [];
 
 try {
   // closingBias 0: a plain random model, whose strings run to the token cap, so every call decodes alike.
-  const shape = { embeddingLength: 256, blockCount: 4, contextLength: 8192, closingBias: 0 };
+  // ~137 MiB per model, so weights and KV cache dominate as in real models, instead of the few MiB of fixed
+  // process overhead that swamp a memory comparison on a model of a few MiB.
+  const shape = { embeddingLength: 768, blockCount: 6, contextLength: 8192, closingBias: 0 };
   const coderModel = createTinyGguf({ path: join(dir, 'bench-coder.gguf'), name: 'bench-coder', ...shape });
   const qaModel = createTinyGguf({ path: join(dir, 'bench-qa.gguf'), name: 'bench-qa', seed: 1, ...shape });
-  log(`models: ${mib(coderModel.sizeBytes)} each (embedding 256, 4 blocks), context ${CONTEXT_SIZE}, ${THREADS} thread(s)`);
+  log(`models: ${mib(coderModel.sizeBytes)} each (embedding ${shape.embeddingLength}, ${shape.blockCount} blocks), context ${CONTEXT_SIZE}, ${THREADS} thread(s)`);
 
   const speed = await measureSpeed(coderModel.path);
   const session = await runSession(coderModel.path, qaModel.path);
