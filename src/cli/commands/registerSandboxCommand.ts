@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { Sandbox, SandboxResult } from '../../engine/ports/Sandbox.js';
-import { chooseSandbox, type SandboxPreference } from '../../engine/sandbox/native/chooseSandbox.js';
+import { createSandboxFactory } from '../../engine/sandbox/createSandboxFactory.js';
+import type { SandboxPreference } from '../../engine/sandbox/native/chooseSandbox.js';
+import { detectStack } from '../../engine/stack/detectStack.js';
+import { MissingTestCommandError } from '../../engine/stack/MissingTestCommandError.js';
+import type { StackProfile } from '../../engine/stack/StackProfile.js';
 import { diagnoseSandboxes } from '../../engine/sandbox/native/diagnoseSandboxes.js';
 import { loadProjectConfig } from '../../engine/stack/loadProjectConfig.js';
 import { shellQuote } from '../../engine/stack/shellQuote.js';
@@ -12,18 +16,13 @@ import { CliUsageError } from '../CliUsageError.js';
 
 const KINDS: SandboxPreference[] = ['auto', 'docker', 'native', 'local'];
 
+const UNKNOWN_STACK: StackProfile = { name: 'custom', testCommand: 'true', testFileCommand: () => 'true', isTestFile: () => false, sourceLanguage: 'unknown' };
+
 /**
  * `nightshift sandbox`: `doctor` (which sandboxes work here and why not) and `run` (a command in a throwaway
  * copy of a project, sandboxed as a session would be). Returns the group so other parts can add subcommands.
  */
-export function registerSandboxCommand(
-  program: Command,
-  options: {
-    /** Makes the Docker sandbox for a workspace; absent, Docker is reported unavailable to `run`. */
-    createDocker?: (options: { workspaceDir: string; readOnlyDirs: string[] }) => Promise<Sandbox>;
-  } = {},
-): Command {
-  const createDocker = options.createDocker;
+export function registerSandboxCommand(program: Command): Command {
   const group = program.command('sandbox').description('check and try the sandboxes that run project commands');
 
   group
@@ -62,15 +61,21 @@ export function registerSandboxCommand(
         const workspaceDir = join(scratch, 'ws');
         const linked = config.linkDirs.filter((dir) => existsSync(join(project, dir)));
         await copyProject(project, workspaceDir, linked);
-        const readOnlyDirs = linked.map((dir) => join(project, dir));
-        for (const dir of linked) await symlink(join(project, dir), join(workspaceDir, dir), 'dir');
-        const { sandbox, passedOver } = await chooseSandbox({
-          preference: (flags.kind as SandboxPreference | undefined) ?? config.sandbox,
-          allowUnsandboxed: config.allowUnsandboxed || flags.allowUnsandboxed === true,
-          workspaceDir: scratch,
-          readOnlyDirs,
-          ...(createDocker ? { createDocker: () => createDocker({ workspaceDir: scratch, readOnlyDirs }) } : {}),
+        // Links name the real folders, which is what a sandbox mounts, so they resolve inside it too.
+        const readOnlyDirs = await Promise.all(linked.map((dir) => realpath(join(project, dir))));
+        for (const [index, dir] of linked.entries()) await symlink(readOnlyDirs[index]!, join(workspaceDir, dir), 'dir');
+        const stack = await detectStack({ root: workspaceDir, config }).catch((error: unknown) => {
+          // A project without tests still gets a sandbox; only Docker's image choice reads the stack.
+          if (error instanceof MissingTestCommandError) return UNKNOWN_STACK;
+          throw error;
         });
+        const passedOver: Array<{ kind: string; reason: string }> = [];
+        // The same policy a session uses, so what works here works in a run.
+        const sandbox = await createSandboxFactory({
+          ...(flags.kind ? { preference: flags.kind as SandboxPreference } : {}),
+          ...(flags.allowUnsandboxed ? { allowUnsandboxed: true } : {}),
+          onPassedOver: (entries) => passedOver.push(...entries),
+        })({ sessionId: `sandbox-run-${process.pid}`, workspaceDir, stack, config, readOnlyDirs });
         try {
           const result = await sandbox.run({
             command,

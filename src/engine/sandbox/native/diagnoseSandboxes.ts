@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NightshiftError } from '../../../shared/NightshiftError.js';
 import { createBubblewrapSandbox } from './createBubblewrapSandbox.js';
-import { findDockerEndpoint } from './findDockerEndpoint.js';
+import { discoverDockerEndpoint } from '../docker/discoverDockerEndpoint.js';
 import { findExecutable } from './findExecutable.js';
 import { probeBubblewrap } from './probeBubblewrap.js';
 
@@ -29,25 +29,22 @@ export async function diagnoseSandboxes(options: {
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
   return [
-    await diagnoseDocker(env),
+    await diagnoseDocker(env, platform),
     platform === 'linux' ? await diagnoseBubblewrap(env) : { kind: 'bubblewrap', available: false, reason: 'bubblewrap runs on Linux only' },
     platform === 'darwin' ? diagnoseSandboxExec() : { kind: 'sandbox-exec', available: false, reason: 'sandbox-exec runs on macOS only' },
     { kind: 'local', available: true, reason: 'runs commands directly on this machine without isolation; only used when nightshift.json sets "allowUnsandboxed": true' },
   ];
 }
 
-async function diagnoseDocker(env: NodeJS.ProcessEnv): Promise<SandboxDiagnosis> {
-  const found = await findDockerEndpoint({ env });
-  if (found.endpoint) return { kind: 'docker', available: true, reason: `a daemon answered at ${found.endpoint}` };
-  const present = found.tried.filter((probe) => probe.detail !== 'no socket');
-  return {
-    kind: 'docker',
-    available: false,
-    reason:
-      present.length > 0
-        ? `no daemon answered: ${present.map((probe) => `${probe.endpoint} (${probe.detail})`).join(', ')}; start Docker, Colima, OrbStack or Podman`
-        : `no Docker or Podman socket found${env.DOCKER_HOST ? '' : ' and DOCKER_HOST is not set'}; install and start Docker, Colima, OrbStack or Podman`,
-  };
+/** Docker is found exactly the way sessions find it, so the doctor and a run never disagree. */
+async function diagnoseDocker(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Promise<SandboxDiagnosis> {
+  try {
+    const found = await discoverDockerEndpoint({ env, homeDir: env.HOME ?? homedir(), platform, pingTimeoutMs: 2000 });
+    return { kind: 'docker', available: true, reason: `a daemon answered at ${found.endpoint} (${found.source})` };
+  } catch (error) {
+    if (!(error instanceof NightshiftError)) throw error;
+    return { kind: 'docker', available: false, reason: `${error.message} ${error.hint}` };
+  }
 }
 
 async function diagnoseBubblewrap(env: NodeJS.ProcessEnv): Promise<SandboxDiagnosis> {
