@@ -408,6 +408,33 @@ export function createLlamaBackend(options: {
     }
   };
 
+  /**
+   * The frame of every call: models loaded (or, under a budget, a lease on the role's model), one call at a
+   * time per role, tracked so dispose() can wait for it, and any failure after an abort reported as the abort.
+   */
+  const runCall = async <T>(role: SlotRole, callSignal: AbortSignal, aborted: () => LlamaCallAbortedError, work: () => Promise<T>): Promise<T> => {
+    const call = (async () => {
+      if (budgetBytes === undefined) await untilAborted(load(), callSignal);
+      return exclusive(role, callSignal, async () => {
+        const lease = budgetBytes === undefined ? null : await leaseFor(role, budgetBytes, callSignal);
+        try {
+          return await work();
+        } finally {
+          lease?.release();
+        }
+      });
+    })();
+    inFlight.add(call);
+    try {
+      return await call;
+    } catch (error) {
+      if (callSignal.aborted && !(error instanceof LlamaCallAbortedError)) throw aborted();
+      throw error;
+    } finally {
+      inFlight.delete(call);
+    }
+  };
+
   const generateOne = async (
     request: JsonGenerateRequest,
     temperature: number | undefined,
@@ -467,29 +494,11 @@ export function createLlamaBackend(options: {
       }
     };
 
-    const call = (async () => {
-      if (budgetBytes === undefined) await untilAborted(load(), callSignal);
-      return exclusive(request.role, callSignal, async () => {
-        const lease = budgetBytes === undefined ? null : await leaseFor(request.role, budgetBytes, callSignal);
-        try {
-          const found = slotOf(request.role);
-          if (!found) throw aborted();
-          return await generateOnSlot(found.resident, found.slot);
-        } finally {
-          lease?.release();
-        }
-      });
-    })();
-
-    inFlight.add(call);
-    try {
-      return await call;
-    } catch (error) {
-      if (callSignal.aborted && !(error instanceof LlamaCallAbortedError)) throw aborted();
-      throw error;
-    } finally {
-      inFlight.delete(call);
-    }
+    return runCall(request.role, callSignal, aborted, async () => {
+      const found = slotOf(request.role);
+      if (!found) throw aborted();
+      return generateOnSlot(found.resident, found.slot);
+    });
   };
 
   const embedTexts = async (texts: string[], signal: AbortSignal | undefined): Promise<EmbeddingResult> => {
@@ -499,36 +508,19 @@ export function createLlamaBackend(options: {
     const promptId = `embed(${texts.length})`;
     const aborted = () => new LlamaCallAbortedError({ role: EMBEDDING, promptId, reason: disposed.signal.aborted ? 'disposed' : 'signal', outputTokens: 0 });
     if (callSignal.aborted) throw aborted();
-    const call = (async () => {
-      if (budgetBytes === undefined) await untilAborted(load(), callSignal);
-      return exclusive(EMBEDDING, callSignal, async () => {
-        const lease = budgetBytes === undefined ? null : await leaseFor(EMBEDDING, budgetBytes, callSignal);
-        try {
-          const context = [...residents.values()].find((resident) => resident.embedding)?.embedding;
-          if (!context) throw aborted();
-          const vectors: number[][] = [];
-          let promptTokens = 0;
-          // getEmbeddingFor takes no signal, so cancellation lands between texts.
-          for (const text of texts) {
-            if (callSignal.aborted) throw aborted();
-            promptTokens += context.calculateInputLength(text);
-            vectors.push([...(await context.getEmbeddingFor(text)).vector]);
-          }
-          return { model: embedding.modelId, vectors, usage: { promptTokens, durationMs: performance.now() - started } };
-        } finally {
-          lease?.release();
-        }
-      });
-    })();
-    inFlight.add(call);
-    try {
-      return await call;
-    } catch (error) {
-      if (callSignal.aborted && !(error instanceof LlamaCallAbortedError)) throw aborted();
-      throw error;
-    } finally {
-      inFlight.delete(call);
-    }
+    return runCall(EMBEDDING, callSignal, aborted, async () => {
+      const context = [...residents.values()].find((resident) => resident.embedding)?.embedding;
+      if (!context) throw aborted();
+      const vectors: number[][] = [];
+      let promptTokens = 0;
+      // getEmbeddingFor takes no signal, so cancellation lands between texts.
+      for (const text of texts) {
+        if (callSignal.aborted) throw aborted();
+        promptTokens += context.calculateInputLength(text);
+        vectors.push([...(await context.getEmbeddingFor(text)).vector]);
+      }
+      return { model: embedding.modelId, vectors, usage: { promptTokens, durationMs: performance.now() - started } };
+    });
   };
 
   const grammarFor = (owner: Llama, jsonSchema: Record<string, unknown>) => {
