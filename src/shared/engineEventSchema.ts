@@ -34,6 +34,19 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     detail: z.string(),
   }),
   z.object({ ...base, type: z.literal('rail/result'), taskRunId: z.number().int(), attempt: z.number().int(), rail: railResultSchema }),
+  z.object({
+    ...base,
+    type: z.literal('command/finished'),
+    /** The task run and attempt the command ran for; absent for session-level commands. */
+    taskRunId: z.number().int().optional(),
+    attempt: z.number().int().optional(),
+    /** What the command was for, e.g. `bite:without-code`; absent when the caller did not say. */
+    label: z.string().optional(),
+    command: z.string(),
+    durationMs: z.number().int().nonnegative(),
+    outcome: z.enum(['exited', 'timeout', 'cancelled', 'spawn-error']),
+    exitCode: z.number().int().nullable(),
+  }),
   z.object({ ...base, type: z.literal('model/token'), taskRunId: z.number().int(), role: modelRoleSchema, text: z.string() }),
   z.object({
     ...base,

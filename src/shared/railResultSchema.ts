@@ -32,6 +32,8 @@ export const railResultSchema = z.object({
   failureType: failureTypeSchema.optional(),
   /** The file the failure is about, when there is one (feeds the fingerprint). */
   file: z.string().optional(),
+  /** Wall-clock time the rail took, in milliseconds; absent for a rail recorded before it was timed. */
+  durationMs: z.number().int().nonnegative().optional(),
 });
 
 export type RailResult = z.infer<typeof railResultSchema>;

@@ -12,6 +12,8 @@ export interface SandboxRunOptions {
   /** Bytes kept per stream; the rest is dropped and the result marked truncated. */
   outputLimitBytes: number;
   signal?: AbortSignal;
+  /** What this command is for, recorded with its duration, e.g. `bite:without-code`. */
+  label?: string;
 }
 
 export interface SandboxResult {

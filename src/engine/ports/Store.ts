@@ -5,6 +5,7 @@ import type { PhaseName } from '../../shared/phaseName.js';
 import type { RailResult } from '../../shared/railResultSchema.js';
 import type { TaskSpec } from '../../shared/taskSpecSchema.js';
 import type { TaskStatus } from '../../shared/taskStatus.js';
+import type { SandboxResult } from './Sandbox.js';
 
 export type SessionStatus = 'running' | 'completed' | 'stopped' | 'failed';
 
@@ -92,6 +93,28 @@ export interface ModelCallRecord {
   at: number;
 }
 
+/** One command run in the session's sandbox, timed. */
+export interface CommandRecord {
+  sessionId: string;
+  /** Null for a command run for the session rather than for a task. */
+  taskRunId: number | null;
+  /** Null for a command run outside an attempt. */
+  attemptId: number | null;
+  /** The phase that ran it, when one was running. */
+  phase: PhaseName | null;
+  /** What the command was for, e.g. `red`, `bite:without-code`, `suite`; null when the caller did not say. */
+  label: string | null;
+  command: string;
+  /** The sandbox's kind, e.g. `docker`. */
+  sandbox: string;
+  outcome: SandboxResult['outcome'];
+  exitCode: number | null;
+  /** Wall-clock time of the sandbox run, in milliseconds. */
+  durationMs: number;
+  /** Epoch milliseconds. */
+  startedAt: number;
+}
+
 export interface FailureRecord {
   taskRunId: number;
   attemptId: number;
@@ -134,7 +157,13 @@ export interface TaskExplanation {
   taskRun: TaskRunRecord;
   session: SessionRecord;
   attempts: Array<
-    AttemptRecord & { phases: PhaseRecord[]; rails: RailResult[]; modelCalls: ModelCallRecord[] }
+    AttemptRecord & {
+      phases: PhaseRecord[];
+      rails: RailResult[];
+      modelCalls: ModelCallRecord[];
+      /** Sandboxed commands, in the order they started. */
+      commands: CommandRecord[];
+    }
   >;
   failures: FailureRecord[];
   audit: AuditRecord | null;
@@ -179,6 +208,7 @@ export interface Store {
   recordPhase(record: PhaseRecord): void;
   recordRails(attemptId: number, rails: RailResult[]): void;
   recordModelCall(record: ModelCallRecord): void;
+  recordCommand(record: CommandRecord): void;
   recordFailure(record: FailureRecord): void;
   /** How many failures of a task run carry this fingerprint. */
   countFingerprint(taskRunId: number, fingerprint: string): number;

@@ -12,6 +12,7 @@ import type { TaskStatus } from '../../shared/taskStatus.js';
 import type {
   AttemptRecord,
   AuditRecord,
+  CommandRecord,
   FailureRecord,
   ModelCallRecord,
   PhaseRecord,
@@ -251,6 +252,7 @@ interface RailRow {
   detail: string;
   failure_type: FailureType | null;
   file: string | null;
+  duration_ms: number | null;
 }
 
 interface ModelCallRow {
@@ -266,6 +268,20 @@ interface ModelCallRow {
   ttft_ms: number | null;
   error: string | null;
   at: number;
+}
+
+interface CommandRow {
+  session_id: string;
+  task_run_id: number | null;
+  attempt_id: number | null;
+  phase: PhaseName | null;
+  label: string | null;
+  command: string;
+  sandbox: string;
+  outcome: CommandRecord['outcome'];
+  exit_code: number | null;
+  duration_ms: number;
+  started_at: number;
 }
 
 interface FailureRow {
@@ -342,6 +358,7 @@ const toRail = (row: RailRow): RailResult => ({
   detail: row.detail,
   ...(row.failure_type === null ? {} : { failureType: row.failure_type }),
   ...(row.file === null ? {} : { file: row.file }),
+  ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
 });
 
 const toModelCall = (row: ModelCallRow): ModelCallRecord => ({
@@ -357,6 +374,20 @@ const toModelCall = (row: ModelCallRow): ModelCallRecord => ({
   timeToFirstTokenMs: row.ttft_ms,
   error: row.error,
   at: row.at,
+});
+
+const toCommand = (row: CommandRow): CommandRecord => ({
+  sessionId: row.session_id,
+  taskRunId: row.task_run_id,
+  attemptId: row.attempt_id,
+  phase: row.phase,
+  label: row.label,
+  command: row.command,
+  sandbox: row.sandbox,
+  outcome: row.outcome,
+  exitCode: row.exit_code,
+  durationMs: row.duration_ms,
+  startedAt: row.started_at,
 });
 
 const toFailure = (row: FailureRow): FailureRecord => ({
@@ -441,9 +472,9 @@ function buildStore(db: Database.Database): Store {
     phasesByAttempt: db.prepare<[number], PhaseRow>(
       'SELECT * FROM phase_results WHERE attempt_id = ? ORDER BY started_at, id',
     ),
-    insertRail: db.prepare<[number, string, number, number | null, string, string | null, string | null], void>(
-      `INSERT INTO gate_results (attempt_id, name, passed, skipped, detail, failure_type, file)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    insertRail: db.prepare<[number, string, number, number | null, string, string | null, string | null, number | null], void>(
+      `INSERT INTO gate_results (attempt_id, name, passed, skipped, detail, failure_type, file, duration_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     railsByAttempt: db.prepare<[number], RailRow>('SELECT * FROM gate_results WHERE attempt_id = ? ORDER BY id'),
     insertModelCall: db.prepare<unknown[], void>(
@@ -453,6 +484,14 @@ function buildStore(db: Database.Database): Store {
     ),
     modelCallsByAttempt: db.prepare<[number], ModelCallRow>(
       'SELECT * FROM model_calls WHERE attempt_id = ? ORDER BY at, id',
+    ),
+    insertCommand: db.prepare<unknown[], void>(
+      `INSERT INTO commands
+         (session_id, task_run_id, attempt_id, phase, label, command, sandbox, outcome, exit_code, duration_ms, started_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    commandsByAttempt: db.prepare<[number], CommandRow>(
+      'SELECT * FROM commands WHERE attempt_id = ? ORDER BY started_at, id',
     ),
     insertFailure: db.prepare<unknown[], void>(
       `INSERT INTO failures (task_run_id, attempt_id, type, fingerprint, file, message, at)
@@ -608,6 +647,7 @@ function buildStore(db: Database.Database): Store {
             rail.detail,
             rail.failureType ?? null,
             rail.file ?? null,
+            rail.durationMs ?? null,
           );
         }
       }),
@@ -626,6 +666,22 @@ function buildStore(db: Database.Database): Store {
         record.timeToFirstTokenMs,
         record.error,
         record.at,
+      );
+    },
+
+    recordCommand(record) {
+      statements.insertCommand.run(
+        record.sessionId,
+        record.taskRunId,
+        record.attemptId,
+        record.phase,
+        record.label,
+        record.command,
+        record.sandbox,
+        record.outcome,
+        record.exitCode,
+        record.durationMs,
+        record.startedAt,
       );
     },
 
@@ -676,6 +732,7 @@ function buildStore(db: Database.Database): Store {
             phases: statements.phasesByAttempt.all(row.id).map(toPhase),
             rails: statements.railsByAttempt.all(row.id).map(toRail),
             modelCalls: statements.modelCallsByAttempt.all(row.id).map(toModelCall),
+            commands: statements.commandsByAttempt.all(row.id).map(toCommand),
           })),
           failures: statements.failuresByTaskRun.all(taskRunId).map(toFailure),
           audit: audit ? (JSON.parse(audit.record) as AuditRecord) : null,

@@ -130,4 +130,30 @@ export const migrations: ReadonlyArray<{ name: string; sql: string }> = [
       CREATE INDEX audit_records_by_session ON audit_records (session_id, started_at);
     `,
   },
+  {
+    name: 'rail and command durations',
+    sql: `
+      ALTER TABLE gate_results ADD COLUMN duration_ms INTEGER CHECK (duration_ms >= 0); -- NULL: not timed
+
+      -- One row per command run in a session's sandbox, so a night's time can be split between the models,
+      -- the sandboxed commands and the harness.
+      CREATE TABLE commands (
+        id          INTEGER PRIMARY KEY,
+        session_id  TEXT    NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        task_run_id INTEGER REFERENCES task_runs (id) ON DELETE CASCADE,
+        -- Time spent stays accounted to the task run even if its attempt row goes.
+        attempt_id  INTEGER REFERENCES attempts (id) ON DELETE SET NULL,
+        phase       TEXT,
+        label       TEXT,
+        command     TEXT    NOT NULL,
+        sandbox     TEXT    NOT NULL,
+        outcome     TEXT    NOT NULL CHECK (outcome IN ('exited', 'timeout', 'cancelled', 'spawn-error')),
+        exit_code   INTEGER,
+        duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+        started_at  INTEGER NOT NULL
+      );
+      CREATE INDEX commands_by_attempt ON commands (attempt_id);
+      CREATE INDEX commands_by_task_run ON commands (task_run_id);
+    `,
+  },
 ];

@@ -35,6 +35,13 @@ export function describeEvent(options: {
     }
     case 'model/token':
       return { level: 'info', text: `#${event.taskRunId} ${event.role}: ${event.text}` };
+    case 'command/finished': {
+      const ended = event.outcome === 'exited' ? `exit ${event.exitCode ?? '?'}` : event.outcome;
+      return {
+        level: 'info',
+        text: `${event.taskRunId === undefined ? '' : `#${event.taskRunId} `}command ${event.label ?? event.command.slice(0, 60)}: ${event.durationMs} ms, ${ended}`,
+      };
+    }
     case 'attempt/decided':
       return {
         level: event.decision === 'COMMIT' ? 'ok' : event.decision === 'RETRY' ? 'warn' : 'error',

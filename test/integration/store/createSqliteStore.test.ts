@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { AuditRecord, FailureRecord, ModelCallRecord, Store } from '../../../src/engine/ports/Store.js';
+import type { AuditRecord, CommandRecord, FailureRecord, ModelCallRecord, Store } from '../../../src/engine/ports/Store.js';
+import type { RailResult } from '../../../src/shared/railResultSchema.js';
 import { StoreRecordMissingError } from '../../../src/engine/store/StoreRecordMissingError.js';
 import { createSqliteStore } from '../../../src/engine/store/createSqliteStore.js';
 import { migrations } from '../../../src/engine/store/migrations.js';
@@ -59,6 +60,7 @@ describe('createSqliteStore', () => {
     expect(tables).toEqual([
       'attempts',
       'audit_records',
+      'commands',
       'failures',
       'gate_results',
       'model_calls',
@@ -254,11 +256,53 @@ describe('createSqliteStore', () => {
     // Optional rail fields come back exactly as given: present when set (even to false), absent otherwise.
     expect(explanation.attempts[0]!.rails).toStrictEqual(sampleRails);
     expect(explanation.attempts[0]!.modelCalls).toEqual([call, failedCall]);
-    expect(explanation.attempts[1]).toEqual({ ...second, phases: [], rails: [], modelCalls: [] });
+    expect(explanation.attempts[1]).toEqual({ ...second, phases: [], rails: [], modelCalls: [], commands: [] });
     expect(explanation.failures).toEqual([
       failure,
       { ...failure, file: null, type: 'environment', fingerprint: 'ffffffffffff', at: 196 },
     ]);
+  });
+
+  it('records rail durations and each attempt\'s commands in the order they started', () => {
+    const { store } = openStore();
+    const { session, taskRuns } = seedStore({ store });
+    const taskRunId = taskRuns[0]!.id;
+    const first = store.startAttempt({ taskRunId, number: 1, startedAt: 100 });
+    const second = store.startAttempt({ taskRunId, number: 2, startedAt: 500 });
+    const rails: RailResult[] = [
+      { name: 'syntax', passed: true, detail: 'ok', durationMs: 0 },
+      { name: 'suite', passed: false, detail: '1 failed', failureType: 'patch', durationMs: 4321 },
+      { name: 'bite', passed: false, skipped: true, detail: 'skipped: suite failed' },
+    ];
+    store.recordRails(first.id, rails);
+    const red: CommandRecord = {
+      sessionId: session.id,
+      taskRunId,
+      attemptId: first.id,
+      phase: 'red',
+      label: 'red',
+      command: 'python -m pytest -q tests/test_divide.py',
+      sandbox: 'docker',
+      outcome: 'exited',
+      exitCode: 1,
+      durationMs: 812,
+      startedAt: 150,
+    };
+    const suite: CommandRecord = { ...red, phase: 'gates', label: 'suite', command: 'python -m pytest -q', exitCode: 0, durationMs: 2000, startedAt: 200 };
+    const unlabelled: CommandRecord = { ...red, phase: null, label: null, outcome: 'timeout', exitCode: null, startedAt: 180 };
+    const later: CommandRecord = { ...red, attemptId: second.id, startedAt: 510 };
+    // Session-level commands belong to no task run and show in no explanation.
+    const sessionLevel: CommandRecord = { ...red, taskRunId: null, attemptId: null, phase: null, label: 'baseline', startedAt: 50 };
+    for (const command of [suite, red, unlabelled, later, sessionLevel]) store.recordCommand(command);
+    expect(() => store.recordCommand({ ...red, outcome: 'crashed' as CommandRecord['outcome'] })).toThrow(/CHECK/);
+    expect(() => store.recordCommand({ ...red, durationMs: -1 })).toThrow(/CHECK/);
+
+    const explanation = store.explain(taskRunId)!;
+    // A rail round-trips with its duration, and without one when it was not timed.
+    expect(explanation.attempts[0]!.rails).toStrictEqual(rails);
+    expect(explanation.attempts[0]!.commands).toEqual([red, unlabelled, suite]);
+    expect(explanation.attempts[1]!.commands).toEqual([later]);
+    expect(store.explain(taskRuns[1]!.id)!.attempts).toEqual([]);
   });
 
   it('counts fingerprints per task run', () => {
@@ -317,13 +361,41 @@ describe('createSqliteStore', () => {
       error: null,
       at: 1,
     });
+    store.recordCommand({
+      sessionId: session.id,
+      taskRunId,
+      attemptId: attempt.id,
+      phase: 'gates',
+      label: 'suite',
+      command: 'npm test',
+      sandbox: 'local',
+      outcome: 'exited',
+      exitCode: 0,
+      durationMs: 1,
+      startedAt: 1,
+    });
+    expect(() =>
+      store.recordCommand({
+        sessionId: session.id,
+        taskRunId,
+        attemptId: 999_999,
+        phase: null,
+        label: null,
+        command: 'npm test',
+        sandbox: 'local',
+        outcome: 'exited',
+        exitCode: 0,
+        durationMs: 1,
+        startedAt: 1,
+      }),
+    ).toThrow(/FOREIGN KEY/);
     store.writeAudit(sampleAudit({ taskRunId, sessionId: session.id, taskId: 'T1' }));
 
     const db = rawConnection(path);
     const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     expect(count('gate_results')).toBe(sampleRails.length);
     db.prepare('DELETE FROM sessions WHERE id = ?').run(session.id);
-    for (const table of ['task_runs', 'attempts', 'gate_results', 'model_calls', 'audit_records']) {
+    for (const table of ['task_runs', 'attempts', 'gate_results', 'model_calls', 'commands', 'audit_records']) {
       expect(count(table), table).toBe(0);
     }
     expect(count('projects')).toBe(1);
@@ -487,13 +559,46 @@ describe('createSqliteStore', () => {
   it('opens a database already at the latest version without re-running its migrations', () => {
     const path = join(makeTempDir(), 'nightshift.db');
     const db = new Database(path);
-    db.exec(migrations[0]!.sql);
-    db.pragma('user_version = 1');
+    for (const migration of migrations) db.exec(migration.sql);
+    db.pragma(`user_version = ${migrations.length}`);
     db.prepare('INSERT INTO projects (path, name, created_at) VALUES (?, ?, ?)').run('/repos/old', 'old', 1);
     db.close();
 
     const store = createSqliteStore({ path });
     onTestFinished(() => store.dispose());
     expect(store.getProjectByPath('/repos/old')).toEqual({ id: 1, path: '/repos/old', name: 'old', createdAt: 1 });
+  });
+
+  it('upgrades a database of the first schema: its rails come back untimed, and commands can be recorded', () => {
+    const path = join(makeTempDir(), 'nightshift.db');
+    const db = new Database(path);
+    db.exec(migrations[0]!.sql);
+    db.pragma('user_version = 1');
+    db.close();
+
+    const store = createSqliteStore({ path });
+    onTestFinished(() => store.dispose());
+    const { session, taskRuns } = seedStore({ store });
+    const attempt = store.startAttempt({ taskRunId: taskRuns[0]!.id, number: 1, startedAt: 1 });
+    const raw = rawConnection(path);
+    expect(raw.pragma('user_version', { simple: true })).toBe(migrations.length);
+    // A rail row written before durations existed.
+    raw.prepare('INSERT INTO gate_results (attempt_id, name, passed, skipped, detail) VALUES (?, ?, 1, NULL, ?)').run(attempt.id, 'lint', 'clean');
+    store.recordCommand({
+      sessionId: session.id,
+      taskRunId: taskRuns[0]!.id,
+      attemptId: attempt.id,
+      phase: 'red',
+      label: 'red',
+      command: 'pytest',
+      sandbox: 'native',
+      outcome: 'exited',
+      exitCode: 1,
+      durationMs: 3,
+      startedAt: 2,
+    });
+    const explanation = store.explain(taskRuns[0]!.id)!;
+    expect(explanation.attempts[0]!.rails).toStrictEqual([{ name: 'lint', passed: true, detail: 'clean' }]);
+    expect(explanation.attempts[0]!.commands.map((command) => command.label)).toEqual(['red']);
   });
 });
