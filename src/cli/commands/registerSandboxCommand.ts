@@ -16,7 +16,7 @@ import { CliUsageError } from '../CliUsageError.js';
 
 const KINDS: SandboxPreference[] = ['auto', 'docker', 'native', 'local'];
 
-const UNKNOWN_STACK: StackProfile = { name: 'custom', testCommand: 'true', testFileCommand: () => 'true', isTestFile: () => false, sourceLanguage: 'unknown' };
+const UNKNOWN_STACK: StackProfile = { name: 'custom', testCommand: 'true', testFileCommand: () => 'true', isTestFile: () => false, sourceLanguage: 'unknown', runner: null };
 
 /**
  * `nightshift sandbox`: `doctor` (which sandboxes work here and why not) and `run` (a command in a throwaway

@@ -9,4 +9,12 @@ export interface StackProfile {
   /** Whether a workspace-relative path is a test file by the stack's conventions. */
   isTestFile: (path: string) => boolean;
   sourceLanguage: 'python' | 'typescript' | 'javascript' | 'unknown';
+  /**
+   * The test runner behind the commands, whose machine-readable report the rails read; null when the commands
+   * run something Nightshift cannot read (then only the exit code is known, and the rails say so).
+   */
+  runner: TestRunner | null;
 }
+
+/** Test runners whose reports Nightshift reads. */
+export type TestRunner = 'pytest' | 'vitest' | 'node-test';

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import { MissingTestCommandError } from './MissingTestCommandError.js';
-import type { StackProfile } from './StackProfile.js';
+import type { StackProfile, TestRunner } from './StackProfile.js';
 import { shellQuote } from './shellQuote.js';
 
 const PYTHON_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'pytest.ini', 'tox.ini', 'conftest.py', 'requirements.txt'];
@@ -57,13 +57,23 @@ export async function detectStack(options: {
       testFileCommand: testFileCommand ? fromTemplate(testFileCommand) : () => testCommand,
       isTestFile: (path) => isPythonTestFile(path) || isScriptTestFile(path),
       sourceLanguage: 'unknown',
+      runner: runnerOf(testCommand),
     };
   }
   return {
     ...detected,
     testCommand: testCommand ?? detected.testCommand,
     testFileCommand: testFileCommand ? fromTemplate(testFileCommand) : detected.testFileCommand,
+    runner: testCommand ? runnerOf(testCommand) : detected.runner,
   };
+}
+
+/** The runner a configured command names, when it names one Nightshift reads. */
+function runnerOf(command: string): TestRunner | null {
+  if (/\bpytest\b/.test(command)) return 'pytest';
+  if (/\bvitest\b/.test(command)) return 'vitest';
+  if (/\bnode\b.*\s--test\b/.test(command)) return 'node-test';
+  return null;
 }
 
 async function listNames(root: string): Promise<Set<string>> {
@@ -95,6 +105,7 @@ function detectNode(pkg: PackageJson | null, entries: Set<string>): StackProfile
       testFileCommand: appendFiles(VITEST),
       isTestFile: isScriptTestFile,
       sourceLanguage: scriptLanguage(pkg, entries),
+      runner: 'vitest',
     };
   }
   return testScript(pkg) === null ? null : nodeTestStack(pkg, entries);
@@ -104,11 +115,18 @@ function nodeTestStack(pkg: PackageJson, entries: Set<string>): StackProfile {
   const sourceLanguage = scriptLanguage(pkg, entries);
   const script = testScript(pkg);
   if (script === null || /^node\s+--test\s*$/.test(script)) {
-    return { name: 'node-test', testCommand: 'node --test', testFileCommand: appendFiles('node --test'), isTestFile: isScriptTestFile, sourceLanguage };
+    return { name: 'node-test', testCommand: 'node --test', testFileCommand: appendFiles('node --test'), isTestFile: isScriptTestFile, sourceLanguage, runner: 'node-test' };
   }
   const nodeTest = nodeTestPrefix(script);
   if (nodeTest !== null) {
-    return { name: 'node-test', testCommand: 'npm test --silent', testFileCommand: appendFiles(nodeTest), isTestFile: isScriptTestFile, sourceLanguage };
+    return {
+      name: 'node-test',
+      testCommand: 'npm test --silent',
+      testFileCommand: appendFiles(nodeTest),
+      isTestFile: isScriptTestFile,
+      sourceLanguage,
+      runner: 'node-test',
+    };
   }
   return {
     name: 'custom',
@@ -116,6 +134,7 @@ function nodeTestStack(pkg: PackageJson, entries: Set<string>): StackProfile {
     testFileCommand: appendFiles('npm test --silent --'),
     isTestFile: isScriptTestFile,
     sourceLanguage,
+    runner: runnerOf(script),
   };
 }
 
@@ -182,6 +201,7 @@ function pythonStack(): StackProfile {
     testFileCommand: appendFiles(PYTEST),
     isTestFile: isPythonTestFile,
     sourceLanguage: 'python',
+    runner: 'pytest',
   };
 }
 

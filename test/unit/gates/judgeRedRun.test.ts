@@ -4,7 +4,7 @@ import type { StackProfile } from '../../../src/engine/stack/StackProfile.js';
 import { judgeRedRun } from '../../../src/engine/gates/judgeRedRun.js';
 
 function stack(name: StackProfile['name']): StackProfile {
-  return { name, testCommand: 't', testFileCommand: () => 't', isTestFile: () => true, sourceLanguage: 'unknown' };
+  return { name, testCommand: 't', testFileCommand: () => 't', isTestFile: () => true, sourceLanguage: 'unknown', runner: null };
 }
 
 function exited(exitCode: number, stdout: string, stderr = ''): SandboxResult {

@@ -7,7 +7,7 @@ import { dockerSkipNote, findTestDocker } from '../../../utils/findTestDocker.js
 import { makeTempDir } from '../../../utils/makeTempDir.js';
 
 const found = await findTestDocker();
-const python: StackProfile = { name: 'python-pytest', testCommand: 'true', testFileCommand: () => 'true', isTestFile: () => false, sourceLanguage: 'python' };
+const python: StackProfile = { name: 'python-pytest', testCommand: 'true', testFileCommand: () => 'true', isTestFile: () => false, sourceLanguage: 'python', runner: 'pytest' };
 
 describe('the sandbox policy', () => {
   it.skipIf(!found.docker)(dockerSkipNote(found, 'runs a project in the image its nightshift.json names'), async () => {
