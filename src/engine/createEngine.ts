@@ -9,6 +9,7 @@ import { orderTasks } from './backlog/orderTasks.js';
 import { parseBacklog } from './backlog/parseBacklog.js';
 import { BacklogNotFoundError } from './loop/BacklogNotFoundError.js';
 import { BranchMovedOutsideError } from './loop/BranchMovedOutsideError.js';
+import { createCommandLog } from './loop/createCommandLog.js';
 import { createSessionId } from './loop/createSessionId.js';
 import { DirectModeError } from './loop/DirectModeError.js';
 import { runTask } from './loop/runTask.js';
@@ -154,6 +155,7 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
     const { workspaceDir, config, stack, readOnlyDirs } = prepared ?? (await prepareWorkspace(deps, repo.root, session.id, headOid));
     sandbox ??= await createSessionSandbox(deps, session.id, { workspaceDir, config, stack, readOnlyDirs });
     const activeSandbox = sandbox;
+    const commandLog = createCommandLog({ store, clock, sessionId: session.id, sandbox: activeSandbox, emit });
 
     const taskRuns = store.listTaskRuns(session.id);
     emit({
@@ -234,11 +236,11 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
           config,
           models: deps.models,
           store,
-          sandbox: activeSandbox,
+          sandbox: commandLog.sandbox,
           vcs,
           clock,
           prompts: deps.prompts,
-          emit,
+          emit: commandLog.emit,
           ...(options.signal ? { signal: options.signal } : {}),
         });
         store.updateTaskRun(taskRun.id, { status: outcome.status, reason: outcome.reason, commit: outcome.commit, endedAt: clock.now() });

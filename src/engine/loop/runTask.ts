@@ -301,6 +301,7 @@ async function writeFailingTest(ctx: TaskContext, taskText: string, plan: Plan, 
   const changes = await applyCoderEdits(ctx, output, false);
   const result = await ctx.sandbox.run({
     command: ctx.stack.testFileCommand([plan.testFile]),
+    label: 'red',
     workspaceDir: ctx.workspaceDir,
     timeoutMs: ctx.config.commandTimeoutMs,
     outputLimitBytes: ctx.config.outputLimitBytes,
