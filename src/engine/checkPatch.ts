@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GateReport } from '../shared/gateReportSchema.js';
 import type { TaskSpec } from '../shared/taskSpecSchema.js';
+import { checkPathSafety } from './gates/checkPathSafety.js';
 import { runGates } from './gates/runGates.js';
 import type { Sandbox } from './ports/Sandbox.js';
 import type { SandboxFactory } from './ports/SandboxFactory.js';
@@ -10,7 +11,6 @@ import type { Vcs } from './ports/Vcs.js';
 import { detectStack } from './stack/detectStack.js';
 import { loadProjectConfig } from './stack/loadProjectConfig.js';
 import { changesFromUnifiedDiff } from './workspace/changesFromUnifiedDiff.js';
-import { resolveWorkspacePath } from './workspace/resolveWorkspacePath.js';
 import { writeChanges } from './workspace/writeChanges.js';
 
 /**
@@ -55,14 +55,8 @@ export async function checkPatch(options: {
       }
     }
     const stack = await detectStack({ root: workspaceDir, config });
-    const safe = changes.every((change) => {
-      try {
-        resolveWorkspacePath({ root: workspaceDir, path: change.path });
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    // Only a change the path-safety rail accepts is written: no symlink, binary or file/folder clash on disk.
+    const safe = checkPathSafety({ workspaceDir, changes }).passed;
     if (safe) await writeChanges({ root: workspaceDir, changes, side: 'after' });
     const planned = options.task.targetFiles.length > 0 ? options.task.targetFiles : changes.map((change) => change.path);
     sandbox = await options.createSandbox({ sessionId: `gate-${process.pid}`, workspaceDir, stack, config, readOnlyDirs });

@@ -4,6 +4,12 @@ export interface FileChange {
   path: string;
   before: string | null;
   after: string | null;
+  /**
+   * Set when the change is not a regular file's text and so can never be written or committed: what it
+   * is, e.g. `a symlink (mode 120000)` or `binary content (GIT binary patch)`. The content sides then hold
+   * the file as it was. The path-safety rail refuses such changes.
+   */
+  refused?: string;
 }
 
 export interface RepoInfo {

@@ -83,8 +83,11 @@ export function createGitVcs(
               // An explicit chmod because writeFile's mode is filtered by the umask.
               if (entry.mode === '100755') await fs.promises.chmod(path, 0o755);
             }
+          } else if (entry.type === 'commit') {
+            // A submodule's content lives in another repository; like `git checkout`, leave an empty folder,
+            // so a change that puts a file where it is clashes in the workspace as it would in the commit.
+            await fs.promises.mkdir(path);
           }
-          // Submodules (type 'commit') are skipped: their content lives in another repository.
         }
       };
       await writeTree(commit.tree, workspaceDir);

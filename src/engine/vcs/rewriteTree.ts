@@ -11,10 +11,16 @@ interface ChangeNode {
   folders: Map<string, ChangeNode>;
 }
 
+/** Git modes of regular files: the only entries a change set may write, replace or delete. */
+const REGULAR_MODES = new Set(['100644', '100755']);
+
 /**
  * Writes the blobs and trees for `changes` applied on top of `treeOid` and returns the new root tree oid.
- * Unchanged subtrees are reused by oid, modified files keep their mode, new files get 100644, and folders
- * left empty disappear, as git cannot store them.
+ * Unchanged subtrees are reused by oid, modified files keep their mode (the executable bit survives an
+ * edit), new files get 100644, and folders left empty disappear, as git cannot store them. Only regular
+ * files come out: a change marked `refused`, one that replaces or deletes a symlink (120000) or gitlink
+ * (160000), or one that puts a file under a file, a symlink or a gitlink, or where a folder is, throws
+ * `InvalidCommitInputError` and nothing is referenced.
  */
 export async function rewriteTree(options: {
   /** Node's fs module (or a compatible one) for isomorphic-git. */
@@ -29,6 +35,7 @@ export async function rewriteTree(options: {
 }): Promise<string> {
   const root: ChangeNode = { path: '', files: new Map(), folders: new Map() };
   for (const change of options.changes) {
+    if (change.refused !== undefined) throw new InvalidCommitInputError({ path: change.path, reason: `is ${change.refused}, never committed` });
     const segments = change.path.split('/');
     if (segments.some((s) => s === '' || s === '.' || s === '..' || s.toLowerCase() === '.git' || s.includes('\0'))) {
       throw new InvalidCommitInputError({ path: change.path, reason: 'not a clean relative path inside the repository' });
@@ -54,17 +61,19 @@ async function writeNode(
 ): Promise<string | null> {
   const entries = new Map<string, TreeEntry>();
   if (treeOid !== null) for (const entry of (await git.readTree({ ...io, oid: treeOid })).tree) entries.set(entry.path, entry);
-  const clash = (path: string, what: string) => new InvalidCommitInputError({ path, reason: `is ${what} in the parent commit` });
+  const clash = (path: string, existing: TreeEntry) => new InvalidCommitInputError({ path, reason: `is ${describeEntry(existing)} in the parent commit` });
   // Deletions go first and additions last, so a file may turn into a folder and back within one commit.
   for (const [name, { path, after }] of node.files) {
     const existing = entries.get(name);
     if (after !== null || !existing) continue;
-    if (existing.type !== 'blob') throw clash(path, existing.type === 'tree' ? 'a folder' : 'a submodule');
+    if (!REGULAR_MODES.has(existing.mode)) throw clash(path, existing);
     entries.delete(name);
   }
   for (const [name, child] of node.folders) {
     const existing = entries.get(name);
-    if (existing && existing.type !== 'tree') throw clash(child.path.slice(0, -1), existing.type === 'blob' ? 'a file' : 'a submodule');
+    if (existing && existing.type !== 'tree') {
+      throw new InvalidCommitInputError({ path: child.path.slice(0, -1), reason: `is ${describeEntry(existing)} in the parent commit, so nothing can be put under it` });
+    }
     const oid = await writeNode(io, child, existing?.oid ?? null);
     if (oid === null) entries.delete(name);
     else entries.set(name, { mode: '040000', path: name, oid, type: 'tree' });
@@ -72,9 +81,16 @@ async function writeNode(
   for (const [name, { path, after }] of node.files) {
     if (after === null) continue;
     const existing = entries.get(name);
-    if (existing && existing.type !== 'blob') throw clash(path, existing.type === 'tree' ? 'a folder' : 'a submodule');
+    if (existing && !REGULAR_MODES.has(existing.mode)) throw clash(path, existing);
     const oid = await git.writeBlob({ ...io, blob: Buffer.from(after, 'utf8') });
     entries.set(name, { mode: existing?.mode ?? '100644', path: name, oid, type: 'blob' });
   }
   return entries.size === 0 ? null : git.writeTree({ ...io, tree: [...entries.values()] });
+}
+
+function describeEntry(entry: TreeEntry): string {
+  if (entry.type === 'tree') return 'a folder';
+  if (entry.type === 'commit') return 'a gitlink (submodule, mode 160000)';
+  if (entry.mode === '120000') return 'a symlink (mode 120000)';
+  return REGULAR_MODES.has(entry.mode) ? 'a file' : `an entry with mode ${entry.mode}`;
 }

@@ -1,10 +1,12 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
 import type { FileEdit } from '../../shared/fileEditSchema.js';
 import type { FileChange } from '../ports/Vcs.js';
 import { EditApplyError } from './EditApplyError.js';
 import { describeSearchMiss } from './describeSearchMiss.js';
+import { findPathConflicts } from './findPathConflicts.js';
 import { resolveWorkspacePath } from './resolveWorkspacePath.js';
+import { writeChanges } from './writeChanges.js';
 
 interface PendingFile {
   path: string;
@@ -17,8 +19,9 @@ interface PendingFile {
  * Applies structured edits to the workspace all-or-nothing. Every path is validated and every new content
  * computed in memory first; only when all edits fit is anything written. Several edits to one file compose
  * in order. Returns one change per file whose content actually changed, in the order files were first
- * edited. Throws `PathEscapeError` for unsafe paths and `EditApplyError` for edits that do not fit; if
- * writing fails part-way, files already written are put back before the error is thrown.
+ * edited. Throws `PathEscapeError` for unsafe paths (including any symlink on the way) and `EditApplyError`
+ * for edits that do not fit, among them a file under a file or where a folder is; if writing fails
+ * part-way, every file is put back as it was before the error is thrown.
  */
 export async function applyEdits(options: {
   /** Absolute path of the workspace root. */
@@ -42,19 +45,21 @@ export async function applyEdits(options: {
     file.current = nextContent(file, edit, index);
   }
 
-  const changed = [...files.values()].filter((file) => file.current !== file.before);
-  const written: PendingFile[] = [];
+  const changed = [...files.values()]
+    .filter((file) => file.current !== file.before)
+    .map((file) => ({ path: file.path, before: file.before, after: file.current }));
+  const conflict = findPathConflicts({ root, changes: changed })[0];
+  if (conflict) throw new EditApplyError({ path: conflict.path, editIndex: null, failureType: 'localization', reason: conflict.reason });
   try {
-    for (const file of changed) {
-      await put(file.absolute, file.current);
-      written.push(file);
-    }
+    await writeChanges({ root, changes: changed, side: 'after' });
   } catch (error) {
-    for (const file of written.reverse()) await put(file.absolute, file.before).catch(() => undefined);
-    const failed = changed[written.length];
+    // File by file and removals first, so one path that cannot be undone does not keep the others from it.
+    const undo = [...changed].sort((a, b) => Number(a.before !== null) - Number(b.before !== null));
+    for (const change of undo) await writeChanges({ root, changes: [change], side: 'before' }).catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;
+    const failedAt = (error as NodeJS.ErrnoException).path;
     throw new EditApplyError({
-      path: failed?.path ?? '',
+      path: failedAt === undefined ? '' : relative(root, failedAt).split(sep).join('/'),
       editIndex: null,
       // These mean the edits disagree with the tree (a file where a folder must be), not a failing disk.
       failureType: code === 'ENOTDIR' || code === 'EEXIST' || code === 'EISDIR' ? 'localization' : 'environment',
@@ -62,7 +67,7 @@ export async function applyEdits(options: {
       cause: error,
     });
   }
-  return changed.map((file) => ({ path: file.path, before: file.before, after: file.current }));
+  return changed;
 }
 
 async function readCurrent(absolute: string, path: string, editIndex: number): Promise<string | null> {
@@ -70,11 +75,12 @@ async function readCurrent(absolute: string, path: string, editIndex: number): P
     return await readFile(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
+    // ENOTDIR: a parent is a file, so this one does not exist; whether it may be created is decided later.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
     throw new EditApplyError({
       path,
       editIndex,
-      failureType: code === 'EISDIR' || code === 'ENOTDIR' ? 'localization' : 'environment',
+      failureType: code === 'EISDIR' ? 'localization' : 'environment',
       reason: code === 'EISDIR' ? 'the path is a directory' : `the file cannot be read (${code ?? String(error)})`,
       cause: error,
     });
@@ -109,13 +115,4 @@ function occurrenceLines(content: string, search: string): number[] {
     lines.push(content.slice(0, at).split('\n').length);
   }
   return lines;
-}
-
-async function put(absolute: string, content: string | null): Promise<void> {
-  if (content === null) {
-    await rm(absolute, { force: true });
-    return;
-  }
-  await mkdir(dirname(absolute), { recursive: true });
-  await writeFile(absolute, content);
 }

@@ -1,15 +1,13 @@
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { lstatSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PathEscapeError } from './PathEscapeError.js';
-
-/** Symlink chains longer than this are refused, as the kernel would (ELOOP). */
-const MAX_LINK_HOPS = 40;
 
 /**
  * Resolves a proposed relative path to an absolute path inside the workspace, or throws `PathEscapeError`.
  * Refuses empty, absolute (POSIX, drive letter, UNC) and backslashed paths, NUL bytes, `..` and `.git`
- * segments, and paths that reach outside the workspace (or into its `.git`) through symlinks, including
- * dangling ones, which a write would follow. The file itself need not exist.
+ * segments, and any path whose file or parent folder below the root is a symlink, wherever it points: a
+ * read or write through a link touches another file than the one git would commit at that path. The
+ * file itself need not exist; the root may be reached through symlinks.
  */
 export function resolveWorkspacePath(options: {
   /** Absolute (or cwd-relative) path of the workspace root; must exist. */
@@ -30,60 +28,30 @@ export function resolveWorkspacePath(options: {
   if (segments.includes('..')) throw refuse('contains a ".." segment');
   if (segments.some(isGitSegment)) throw refuse('touches .git');
 
-  let realRoot: string;
   try {
-    realRoot = realpathSync(root);
+    realpathSync(root);
   } catch {
     throw refuse(`the workspace root ${root} cannot be resolved`);
   }
-  const target = join(root, ...segments);
-  checkRealLocation(target, realRoot, refuse, 0);
-  return target;
-}
-
-function isGitSegment(segment: string): boolean {
-  // Case-insensitive file systems (macOS, Windows) treat `.GIT` as `.git`.
-  return segment.toLowerCase() === '.git';
-}
-
-/** Checks where `target` really lands: the real path of its deepest existing ancestor must stay inside. */
-function checkRealLocation(
-  target: string,
-  realRoot: string,
-  refuse: (reason: string) => PathEscapeError,
-  hops: number,
-): void {
-  if (hops > MAX_LINK_HOPS) throw refuse('follows too many symlinks');
-  let current = target;
-  for (;;) {
+  for (let depth = 1; depth <= segments.length; depth++) {
+    const current = join(root, ...segments.slice(0, depth));
     let isLink: boolean;
     try {
       isLink = lstatSync(current).isSymbolicLink();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw refuse(`cannot be inspected (${code ?? 'unknown error'})`);
-      const parent = dirname(current);
-      if (parent === current) throw refuse('has no existing ancestor');
-      current = parent;
-      continue;
+      // Nothing exists from here down (or a file stands where a folder is, which the caller reports).
+      if (code === 'ENOENT' || code === 'ENOTDIR') break;
+      throw refuse(`cannot be inspected (${code ?? 'unknown error'})`);
     }
-    let real: string;
-    try {
-      real = realpathSync(current);
-    } catch {
-      if (!isLink) throw refuse(`${current} cannot be resolved`);
-      // A dangling symlink: a write would create its target, so the target is what must stay inside.
-      const linkTarget = resolve(realpathSync(dirname(current)), readlinkSync(current));
-      checkRealLocation(linkTarget, realRoot, refuse, hops + 1);
-      return;
-    }
-    if (!isInside(real, realRoot)) throw refuse(`resolves through a symlink to ${real}, outside the workspace`);
-    if (relative(realRoot, real).split(sep).some(isGitSegment)) throw refuse('resolves through a symlink into .git');
-    return;
+    if (!isLink) continue;
+    if (depth === segments.length) throw refuse('is a symlink; only regular files can be read or changed');
+    throw refuse(`passes through the symlink ${JSON.stringify(segments.slice(0, depth).join('/'))}; edits never follow symlinks`);
   }
+  return join(root, ...segments);
 }
 
-function isInside(child: string, parent: string): boolean {
-  if (child === parent) return true;
-  return child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+function isGitSegment(segment: string): boolean {
+  // Case-insensitive file systems (macOS, Windows) treat `.GIT` as `.git`.
+  return segment.toLowerCase() === '.git';
 }

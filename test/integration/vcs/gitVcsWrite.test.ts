@@ -85,27 +85,56 @@ describe('createGitVcs commit', () => {
 
   it('keeps modes of modified files, reuses unchanged objects, and can empty the tree', async () => {
     const repo = createGitRepo({ dir: join(makeTempDir(), 'repo'), commits: [{ files: { 'run.sh*': 'v1', 'lib/plain.txt': 'p' } }] });
-    symlinkSync('lib/plain.txt', join(repo, 'link'));
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'link');
     const parent = git(repo, 'rev-parse', 'HEAD');
     const same = await commitOn(repo, parent, []);
     expect(git(repo, 'rev-parse', `${same}^{tree}`)).toBe(git(repo, 'rev-parse', `${parent}^{tree}`));
     const changed = await commitOn(repo, parent, [
       { path: 'run.sh', before: 'v1', after: 'v2' },
-      { path: 'link', before: 'lib/plain.txt', after: 'run.sh' },
       { path: 'lib/new.txt', before: null, after: 'new' },
     ]);
     const modes = git(repo, 'ls-tree', '-r', changed).replace(/ blob \w+/g, '');
-    expect(modes).toBe('100644\tlib/new.txt\n100644\tlib/plain.txt\n120000\tlink\n100755\trun.sh');
-    expect(git(repo, 'cat-file', '-p', `${changed}:link`)).toBe('run.sh');
+    expect(modes).toBe('100644\tlib/new.txt\n100644\tlib/plain.txt\n100755\trun.sh');
     const emptied = await commitOn(repo, changed, [
       { path: 'run.sh', before: 'v2', after: null },
-      { path: 'link', before: 'run.sh', after: null },
       { path: 'lib/plain.txt', before: 'p', after: null },
       { path: 'lib/new.txt', before: 'new', after: null },
     ]);
     expect(git(repo, 'rev-parse', `${emptied}^{tree}`)).toBe(git(repo, 'hash-object', '-t', 'tree', '/dev/null'));
+    expect(fsck(repo)).toBe('');
+  });
+
+  it('commits only regular files: never over or under a symlink or gitlink, never a refused change', async () => {
+    const repo = createGitRepo({ dir: join(makeTempDir(), 'repo'), commits: [{ files: { 'run.sh*': 'v1', 'lib/plain.txt': 'p' } }] });
+    symlinkSync('lib/plain.txt', join(repo, 'link'));
+    symlinkSync('lib', join(repo, 'libdir'));
+    git(repo, 'add', '-A');
+    git(repo, 'update-index', '--add', '--cacheinfo', `160000,${git(repo, 'rev-parse', 'HEAD')},vendor/sub`);
+    git(repo, 'commit', '-q', '-m', 'links and a submodule');
+    const parent = git(repo, 'rev-parse', 'HEAD');
+    const refused: Array<[FileChange, string]> = [
+      [{ path: 'link', before: 'p', after: '/etc/passwd' }, 'Cannot commit link: is a symlink (mode 120000) in the parent commit'],
+      [{ path: 'link', before: 'p', after: null }, 'Cannot commit link: is a symlink (mode 120000) in the parent commit'],
+      [{ path: 'libdir/x.txt', before: null, after: 'x' }, 'Cannot commit libdir: is a symlink (mode 120000) in the parent commit, so nothing can be put under it'],
+      [{ path: 'vendor/sub', before: null, after: 'x' }, 'Cannot commit vendor/sub: is a gitlink (submodule, mode 160000) in the parent commit'],
+      [{ path: 'vendor/sub', before: null, after: null }, 'Cannot commit vendor/sub: is a gitlink (submodule, mode 160000) in the parent commit'],
+      [{ path: 'vendor/sub/file.txt', before: null, after: 'x' }, 'Cannot commit vendor/sub: is a gitlink (submodule, mode 160000) in the parent commit, so nothing can be put under it'],
+      [{ path: 'lib', before: null, after: 'x' }, 'Cannot commit lib: is a folder in the parent commit'],
+      [{ path: 'run.sh/x', before: null, after: 'x' }, 'Cannot commit run.sh: is a file in the parent commit, so nothing can be put under it'],
+      [{ path: 'etc', before: null, after: null, refused: 'a symlink (mode 120000)' }, 'Cannot commit etc: is a symlink (mode 120000), never committed'],
+    ];
+    for (const [change, message] of refused) {
+      const error = await rejection(commitOn(repo, parent, [{ path: 'ok.txt', before: null, after: 'ok' }, change]));
+      expect(error, JSON.stringify(change)).toBeInstanceOf(InvalidCommitInputError);
+      expect(error.message).toBe(message);
+    }
+    // No commit came out of it, so no branch can have moved.
+    expect(git(repo, 'for-each-ref', '--format=%(refname)')).toBe('refs/heads/main');
+    expect(git(repo, 'rev-parse', 'HEAD')).toBe(parent);
+
+    // The executable bit survives an edit, and links and gitlinks beside the change are kept verbatim.
+    const edited = await commitOn(repo, parent, [{ path: 'run.sh', before: 'v1', after: 'v2' }, { path: 'lib/plain.txt', before: 'p', after: 'p2' }]);
+    expect(git(repo, 'ls-tree', '-r', edited).replace(/ (blob|commit) \w+/g, '')).toBe('100644\tlib/plain.txt\n120000\tlibdir\n120000\tlink\n100755\trun.sh\n160000\tvendor/sub');
+    expect(git(repo, 'cat-file', '-p', `${edited}:link`)).toBe('lib/plain.txt');
     expect(fsck(repo)).toBe('');
   });
 
@@ -157,7 +186,7 @@ describe('createGitVcs commit', () => {
       expect(await rejection(commitOn(repo, parent, changes)), JSON.stringify(changes)).toBeInstanceOf(InvalidCommitInputError);
     }
     const clash = await rejection(commitOn(repo, parent, [{ path: 'f.txt/inner', before: null, after: 'x' }]));
-    expect(clash.message).toBe('Cannot commit f.txt: is a file in the parent commit');
+    expect(clash.message).toBe('Cannot commit f.txt: is a file in the parent commit, so nothing can be put under it');
     const ms = await rejection(vcs.commit({ repoDir: repo, parentOid: parent, changes: [], message: 'm', author: { ...author, timestamp: Date.now() } }));
     expect(ms).toBeInstanceOf(InvalidCommitInputError);
     expect(await rejection(commitOn(repo, 'a'.repeat(40), []))).toBeInstanceOf(UnknownCommitError);

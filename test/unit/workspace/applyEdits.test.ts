@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyEdits } from '../../../src/engine/workspace/applyEdits.js';
@@ -142,24 +142,88 @@ describe('applyEdits', () => {
 
   it('rolls back files already written when a later write fails', async () => {
     const root = makeTempDir();
-    writeFiles(root, { 'a.txt': 'original\n' });
+    writeFiles(root, { 'a.txt': 'original\n', 'gone.txt': 'bye\n' });
     const error = (await rejection(
       applyEdits({
         root,
         edits: [
           { kind: 'write', path: 'a.txt', content: 'changed\n' },
-          { kind: 'write', path: 'blocker', content: 'a file\n' },
-          // Its parent was just written as a regular file, so creating it fails at write time.
-          { kind: 'write', path: 'blocker/child.txt', content: 'x\n' },
+          { kind: 'delete', path: 'gone.txt' },
+          // Passes every check (nothing on its path exists yet) and fails only when written: the name is too long.
+          { kind: 'write', path: `new/${'n'.repeat(300)}.txt`, content: 'x\n' },
         ],
       }),
     )) as EditApplyError;
     expect(error).toBeInstanceOf(EditApplyError);
-    expect(error.failureType).toBe('localization');
-    expect(error.path).toBe('blocker/child.txt');
+    expect(error.failureType).toBe('environment');
+    expect(error.path).toBe(`new/${'n'.repeat(300)}.txt`);
     expect(error.message).toContain('rolled back');
     expect(read(root, 'a.txt')).toBe('original\n');
+    expect(read(root, 'gone.txt')).toBe('bye\n');
+  });
+
+  it('refuses a file under a file, or where a folder is, before writing anything', async () => {
+    const root = makeTempDir();
+    writeFiles(root, { 'a.txt': 'original\n', 'plain.txt': 'x', 'dir/x': '' });
+    const under = (await rejection(
+      applyEdits({
+        root,
+        edits: [
+          { kind: 'write', path: 'a.txt', content: 'changed\n' },
+          { kind: 'write', path: 'blocker', content: 'a file\n' },
+          { kind: 'write', path: 'blocker/child.txt', content: 'x\n' },
+        ],
+      }),
+    )) as EditApplyError;
+    expect(under).toBeInstanceOf(EditApplyError);
+    expect(under.failureType).toBe('localization');
+    expect(under.path).toBe('blocker/child.txt');
+    expect(under.message).toContain('is under "blocker", which the same change writes as a file');
+    expect(read(root, 'a.txt')).toBe('original\n');
     expect(existsSync(join(root, 'blocker'))).toBe(false);
+
+    const onDisk = (await rejection(applyEdits({ root, edits: [{ kind: 'write', path: 'plain.txt/child', content: 'x' }] }))) as EditApplyError;
+    expect(onDisk.failureType).toBe('localization');
+    expect(onDisk.message).toContain('is under "plain.txt", which is a file');
+    expect(read(root, 'plain.txt')).toBe('x');
+  });
+
+  it('turns a file into a folder when the same edits delete the file', async () => {
+    const root = makeTempDir();
+    writeFiles(root, { 'calc.py': 'x = 1\n' });
+    const changes = await applyEdits({
+      root,
+      edits: [
+        { kind: 'write', path: 'calc.py/__init__.py', content: 'x = 2\n' },
+        { kind: 'delete', path: 'calc.py' },
+      ],
+    });
+    expect(changes).toEqual([
+      { path: 'calc.py/__init__.py', before: null, after: 'x = 2\n' },
+      { path: 'calc.py', before: 'x = 1\n', after: null },
+    ]);
+    expect(read(root, 'calc.py/__init__.py')).toBe('x = 2\n');
+  });
+
+  it('never reads or writes through a symlink, even one that stays inside the workspace', async () => {
+    const root = makeTempDir();
+    writeFiles(root, { 'real/mod.py': 'x = 1\n' });
+    symlinkSync('real/mod.py', join(root, 'alias.py'));
+    symlinkSync('real', join(root, 'aliasdir'));
+    for (const edit of [
+      { kind: 'write' as const, path: 'alias.py', content: '/etc/passwd' },
+      { kind: 'replace' as const, path: 'alias.py', search: 'x = 1', replace: 'x = 2' },
+      { kind: 'delete' as const, path: 'alias.py' },
+      { kind: 'write' as const, path: 'aliasdir/mod.py', content: 'x = 3\n' },
+      { kind: 'write' as const, path: 'aliasdir/new.py', content: 'x = 4\n' },
+    ]) {
+      const error = (await rejection(applyEdits({ root, edits: [edit] }))) as PathEscapeError;
+      expect(error).toBeInstanceOf(PathEscapeError);
+      expect(error.reason).toMatch(edit.path === 'alias.py' ? /^is a symlink/ : /^passes through the symlink "aliasdir"/);
+    }
+    expect(read(root, 'real/mod.py')).toBe('x = 1\n');
+    expect(readlinkSync(join(root, 'alias.py'))).toBe('real/mod.py');
+    expect(existsSync(join(root, 'real/new.py'))).toBe(false);
   });
 
   it('refuses to write onto a directory or below a regular file', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PathEscapeError } from '../../../src/engine/workspace/PathEscapeError.js';
@@ -58,39 +58,40 @@ describe('resolveWorkspacePath', () => {
     const root = makeTempDir();
     const outside = makeTempDir();
     symlinkSync(outside, join(root, 'escape'));
-    expect(refusal(root, 'escape/file.txt').reason).toContain(`resolves through a symlink to ${realpathSync(outside)}`);
-    expect(refusal(root, 'escape/deeper/new.txt').reason).toContain('outside the workspace');
+    expect(refusal(root, 'escape/file.txt').reason).toBe('passes through the symlink "escape"; edits never follow symlinks');
+    expect(refusal(root, 'escape/deeper/new.txt').reason).toContain('passes through the symlink "escape"');
   });
 
-  it('refuses a file that is a symlink to a file outside the root', () => {
+  it('refuses a file that is a symlink, dangling or not, wherever it points', () => {
     const root = makeTempDir();
     const outside = makeTempDir();
     writeFileSync(join(outside, 'secret.txt'), 'x');
+    writeFileSync(join(root, 'inside.txt'), 'x');
     symlinkSync(join(outside, 'secret.txt'), join(root, 'link.txt'));
-    expect(refusal(root, 'link.txt').reason).toContain('outside the workspace');
-  });
-
-  it('refuses a dangling symlink whose target is outside the root, since a write would create it', () => {
-    const root = makeTempDir();
-    const outside = makeTempDir();
     symlinkSync(join(outside, 'not-yet.txt'), join(root, 'dangling.txt'));
-    expect(refusal(root, 'dangling.txt').reason).toContain('outside the workspace');
+    symlinkSync('inside.txt', join(root, 'alias.txt'));
+    for (const path of ['link.txt', 'dangling.txt', 'alias.txt', './alias.txt']) {
+      expect(refusal(root, path).reason).toBe('is a symlink; only regular files can be read or changed');
+    }
   });
 
-  it('refuses a symlink that leads into .git', () => {
+  it('refuses symlinked folders that stay inside the root, at any depth', () => {
     const root = makeTempDir();
+    mkdirSync(join(root, 'real/deep'), { recursive: true });
     mkdirSync(join(root, '.git'));
+    symlinkSync(join(root, 'real'), join(root, 'alias'));
+    symlinkSync('deep', join(root, 'real/relative-alias'));
     symlinkSync(join(root, '.git'), join(root, 'gitdir'));
-    expect(refusal(root, 'gitdir/config').reason).toBe('resolves through a symlink into .git');
+    expect(refusal(root, 'alias/x.py').reason).toContain('passes through the symlink "alias"');
+    expect(refusal(root, 'real/relative-alias/x.py').reason).toContain('passes through the symlink "real/relative-alias"');
+    expect(refusal(root, 'gitdir/config').reason).toContain('passes through the symlink "gitdir"');
+    expect(resolveWorkspacePath({ root, path: 'real/deep/x.py' })).toBe(join(root, 'real/deep/x.py'));
   });
 
-  it('allows symlinks that stay inside the root', () => {
+  it('leaves a file under a file to the conflict check', () => {
     const root = makeTempDir();
-    mkdirSync(join(root, 'real'));
-    symlinkSync(join(root, 'real'), join(root, 'alias'));
-    symlinkSync('real', join(root, 'relative-alias'));
-    expect(resolveWorkspacePath({ root, path: 'alias/x.py' })).toBe(join(root, 'alias/x.py'));
-    expect(resolveWorkspacePath({ root, path: 'relative-alias/x.py' })).toBe(join(root, 'relative-alias/x.py'));
+    writeFileSync(join(root, 'plain.txt'), 'x');
+    expect(resolveWorkspacePath({ root, path: 'plain.txt/child' })).toBe(join(root, 'plain.txt/child'));
   });
 
   it('works when the root itself is reached through a symlink', () => {
