@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, stat } from 'node:fs/promises';
+import { chown, lstat, mkdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
-import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../ports/Sandbox.js';
 import { DockerSandboxError } from './DockerSandboxError.js';
+import { commandCacheEnvironment } from '../commandCacheEnvironment.js';
 import { createOutputCapture } from '../createOutputCapture.js';
+import { dependencyEnvironment } from '../dependencyEnvironment.js';
+import { findViteCacheDirs } from '../findViteCacheDirs.js';
+import { WORKSPACE_SCRATCH_DIR } from '../../workspace/WORKSPACE_SCRATCH_DIR.js';
 import { discoverDockerEndpoint } from './discoverDockerEndpoint.js';
 import { sandboxLabels } from './sandboxLabels.js';
 
@@ -32,29 +36,40 @@ export interface DockerSandbox extends Sandbox {
 
 const WORKSPACE = '/workspace';
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** Caches of the session's commands: in the container's /tmp, so they last as long as the container. */
+const CACHE_DIR = '/tmp/.cache';
 /** PID 1's `sleep infinity` runs as nobody, so a command's `kill -1` (same user only) cannot end the container. */
 const KEEPER_USER = '65534:65534';
+/** Appends the cgroup's OOM-kill and pids-limit counters (cgroup v2 and v1 names), tagged $1, with shell builtins only. */
+const PRINT_COUNTERS = [
+  'counters() {',
+  '  for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events; do',
+  '    [ -r "$f" ] && while read -r key value; do echo "$1 $f $key $value"; done < "$f"',
+  '  done',
+  '}',
+].join('\n');
 /**
  * Runs one command ($2) and then kills every process of the command user except itself: the container runs one
  * command at a time, so that is exactly what the command left behind, however it detached (setsid, double
  * fork). The watchdog is forked before the command can exhaust the pids limit, so a fork bomb cannot stop it;
  * it fires a second ($1) after the host's own timeout, as the backstop for a host-side kill that cannot start.
+ * The limit counters are written to the file $3 before and after the command, in the same exec: reading them
+ * afterwards needs no fork, so it works after a fork bomb too, and costs the host no second `docker exec`. The
+ * command could write that file too, so it only ever informs `limitHit`; the exit code is Docker's own record.
  */
 const WRAPPER = [
+  PRINT_COUNTERS,
+  'counters before 2>/dev/null >"$3"',
   '{ sleep "$1"; kill -s KILL -- -1; } </dev/null >/dev/null 2>&1 &',
   '/bin/sh -c "$2" </dev/null',
   'status=$?',
   'kill -s KILL -- -1 2>/dev/null',
+  'counters after 2>/dev/null >>"$3"',
   'exit $status',
 ].join('\n');
 const KILL_ALL = 'kill -s KILL -- -1';
-/** Prints the cgroup's OOM-kill and pids-limit counters (cgroup v2 and v1 names) with shell builtins only. */
-const READ_COUNTERS = [
-  'for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events; do',
-  '  [ -r "$f" ] && while read -r key value; do echo "$f $key $value"; done < "$f"',
-  'done',
-  'true',
-].join('\n');
+/** Prints the counters once, for a run whose wrapper was killed before it could. */
+const READ_COUNTERS = `${PRINT_COUNTERS}\ncounters after\ntrue`;
 /** What shells, Python and Node print when fork/clone fails with EAGAIN; used where the cgroup counters are unreadable. */
 const FORK_FAILURE = /Resource temporarily unavailable|fork: retry|[Cc]an(?:no|')t fork|spawn EAGAIN/;
 /** How long past the host's timeout the in-container watchdog waits before it kills everything itself. */
@@ -69,13 +84,16 @@ interface LimitCounters {
 
 /**
  * Creates the session's sandbox: one container, started now and kept warm (`sleep infinity` under an init
- * process), in which each `run()` is a `docker exec`. The container has no network (loopback only), a
- * read-only root file system with a private tmpfs at /tmp, the workspace as the only host directory (read-write
- * at /workspace), no capabilities, no-new-privileges, and memory, CPU and process limits. Commands run one at
- * a time, as `user`, with a clean environment; each run's leftover processes are killed when it ends.
- * Docker reports a death by signal as exit code 128+n, which is passed on as the exit code; `signal` is set
- * (SIGKILL) only for the sandbox's own kills on timeout and cancellation. `limitHit` comes from the container
- * cgroup's OOM-kill and pids-limit counters, read after a failed run.
+ * process), in which each `run()` is a `docker exec`. The container has no network but loopback (with the
+ * /etc/hosts Docker writes, so `localhost` resolves), a read-only root file system with a private tmpfs at
+ * /tmp, the workspace as the only writable host directory (at /workspace), no capabilities, no-new-privileges,
+ * and memory, CPU and process limits. Commands run one at a time, as `user`, with a clean environment plus
+ * writable cache locations (see commandCacheEnvironment) and the linked dependency folders on PATH and
+ * PYTHONPATH (see dependencyEnvironment); vite's folders inside a linked node_modules get private tmpfs
+ * mounts. Each run's leftover processes are killed when it ends. Docker reports a death by signal as exit
+ * code 128+n, which is passed on as the exit code; `signal` is set (SIGKILL) only for the sandbox's own kills
+ * on timeout and cancellation. `limitHit` comes from the container cgroup's OOM-kill and pids-limit counters,
+ * which the run's own exec writes before and after the command into the workspace's scratch folder.
  */
 export async function createDockerSandbox(options: {
   /** Docker client. Default: the first daemon discoverDockerEndpoint finds. */
@@ -112,6 +130,9 @@ export async function createDockerSandbox(options: {
   const memoryBytes = options.limits?.memoryBytes ?? 2 * 1024 ** 3;
   const cpus = Math.min(options.limits?.cpus ?? 2, info.NCPU ?? Number.POSITIVE_INFINITY);
   const pids = options.limits?.pids ?? 256;
+  const readOnlyDirs = (options.readOnlyDirs ?? []).map((dir) => resolve(dir));
+  const dependencies = dependencyEnvironment({ readOnlyDirs, path: PATH, runsOn: 'image' });
+  const baseEnv = { PATH, HOME: '/tmp', LANG: 'C.UTF-8', ...commandCacheEnvironment({ cacheDir: CACHE_DIR }), ...dependencies.env };
 
   let container: Dockerode.Container;
   try {
@@ -122,7 +143,6 @@ export async function createDockerSandbox(options: {
       User: KEEPER_USER,
       WorkingDir: WORKSPACE,
       Env: [],
-      NetworkDisabled: true,
       Labels: {
         [sandboxLabels.kind]: 'sandbox',
         [sandboxLabels.session]: options.sessionId,
@@ -131,13 +151,14 @@ export async function createDockerSandbox(options: {
       },
       HostConfig: {
         Init: true,
+        // Loopback only. NetworkDisabled must stay unset: it also leaves /etc/hosts empty, so localhost would not resolve.
         NetworkMode: 'none',
         ReadonlyRootfs: true,
         // Charged to the memory limit like any page, so `size` cannot let /tmp outgrow it.
-        Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${memoryBytes},mode=1777` },
+        Tmpfs: Object.fromEntries(['/tmp', ...findViteCacheDirs({ readOnlyDirs })].map((dir) => [dir, `rw,nosuid,nodev,size=${memoryBytes},mode=1777`])),
         Mounts: [
           { Type: 'bind', Source: workspaceDir, Target: WORKSPACE, ReadOnly: false },
-          ...(options.readOnlyDirs ?? []).map((dir) => ({ Type: 'bind' as const, Source: resolve(dir), Target: resolve(dir), ReadOnly: true })),
+          ...readOnlyDirs.map((dir) => ({ Type: 'bind' as const, Source: dir, Target: dir, ReadOnly: true })),
         ],
         CapDrop: ['ALL'],
         SecurityOpt: ['no-new-privileges'],
@@ -165,7 +186,8 @@ export async function createDockerSandbox(options: {
     throw fail(errorText(error), 'Check the Docker daemon log; the workspace directory must be shareable with the daemon.', error);
   }
   const exec = createExecHelper(docker, container, user);
-  let counters = await exec.readCounters();
+  const scratchDir = join(workspaceDir, WORKSPACE_SCRATCH_DIR);
+  const ids = /^(\d+):(\d+)$/.exec(user);
 
   let disposed = false;
   let queue: Promise<unknown> = Promise.resolve();
@@ -191,7 +213,9 @@ export async function createDockerSandbox(options: {
       return early('spawn-error', `the working directory ${hostDir} does not exist`);
     }
     const workingDir = inside === '' ? WORKSPACE : posix.join(WORKSPACE, ...inside.split(sep));
-    const env = { PATH, HOME: '/tmp', LANG: 'C.UTF-8', ...run.env, CI: '1', NO_COLOR: '1', TERM: 'dumb' };
+    const env = { ...baseEnv, ...run.env, CI: '1', NO_COLOR: '1', TERM: 'dumb' };
+    const countersName = `sandbox-limits-${randomBytes(6).toString('hex')}`;
+    const countersFile = (await prepareScratchDir()) ? join(scratchDir, countersName) : null;
     const watchdogSeconds = ((run.timeoutMs + WATCHDOG_GRACE_MS) / 1000).toFixed(3);
 
     const out = createOutputCapture({ limitBytes: run.outputLimitBytes });
@@ -200,7 +224,7 @@ export async function createDockerSandbox(options: {
     let stream: NodeJS.ReadWriteStream;
     try {
       execution = await container.exec({
-        Cmd: ['/bin/sh', '-c', WRAPPER, 'nightshift-sandbox', watchdogSeconds, run.command],
+        Cmd: ['/bin/sh', '-c', WRAPPER, 'nightshift-sandbox', watchdogSeconds, run.command, countersFile ? posix.join(WORKSPACE, WORKSPACE_SCRATCH_DIR, countersName) : '/dev/null'],
         AttachStdout: true,
         AttachStderr: true,
         Env: Object.entries(env).map(([name, value]) => `${name}=${value}`),
@@ -209,6 +233,7 @@ export async function createDockerSandbox(options: {
       });
       stream = await execution.start({ hijack: true, stdin: false });
     } catch (error) {
+      await removeCountersFile(countersFile);
       return early('spawn-error', `docker exec failed: ${errorText(error)}`);
     }
     let streamEnded = false;
@@ -247,22 +272,24 @@ export async function createDockerSandbox(options: {
     // A kill still in flight must not land on the next command.
     await killing;
 
+    const report = countersFile === null ? '' : await readFile(countersFile, 'utf8').catch(() => '');
+    await removeCountersFile(countersFile);
     const exitCode = await exec.exitCodeOf(execution);
     if (disposed) outcome = 'cancelled';
     const stderr = err.text();
     if (exitCode === null && outcome === 'exited') {
       return { ...early('spawn-error', `${stderr}the command's exit status was lost (did the container stop?)`), stdout: out.text(), truncated: out.truncated || err.truncated };
     }
+    const counters = parseCounters(report);
     let limitHit: SandboxResult['limitHit'] = null;
-    if (!disposed && (outcome !== 'exited' || exitCode !== 0)) {
-      const now = await exec.readCounters();
-      if (now && counters) {
-        if (now.oomKills > counters.oomKills) limitHit = 'memory';
-        else if (now.pidsLimitHits > counters.pidsLimitHits) limitHit = 'pids';
-      } else if (exitCode !== 0 && FORK_FAILURE.test(stderr)) {
-        limitHit = 'pids';
-      }
-      counters = now ?? counters;
+    const before = counters.get('before');
+    // The wrapper itself dies when the command is killed on timeout or cancellation; then one exec reads them.
+    const after = counters.get('after') ?? (before && !disposed ? (await exec.readCounters()) : undefined);
+    if (before && after) {
+      if (after.oomKills > before.oomKills) limitHit = 'memory';
+      else if (after.pidsLimitHits > before.pidsLimitHits) limitHit = 'pids';
+    } else if (exitCode !== 0 && FORK_FAILURE.test(stderr)) {
+      limitHit = 'pids';
     }
     const killed = outcome !== 'exited';
     return {
@@ -276,6 +303,27 @@ export async function createDockerSandbox(options: {
       durationMs: Date.now() - started,
     };
   };
+
+  /**
+   * Makes the scratch folder the wrapper writes the counters into, writable by the command user; false when
+   * that fails (the counters are then guessed from the output).
+   */
+  async function prepareScratchDir(): Promise<boolean> {
+    try {
+      await mkdir(scratchDir, { recursive: true });
+      if (ids && !rootless) await chown(scratchDir, Number(ids[1]), Number(ids[2]));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Removes the run's counters file, and the scratch folder when nothing else of the harness is in it. */
+  async function removeCountersFile(file: string | null): Promise<void> {
+    if (file === null) return;
+    await unlink(file).catch(() => {});
+    await rmdir(scratchDir).catch(() => {});
+  }
 
   return {
     kind: 'docker',
@@ -313,18 +361,9 @@ function createExecHelper(docker: Dockerode, container: Dockerode.Container, use
       });
       return (await helper.exitCodeOf(execution)) === 0 ? out.text() : null;
     },
-    async readCounters(): Promise<LimitCounters | null> {
+    async readCounters(): Promise<LimitCounters | undefined> {
       const text = await helper.run(READ_COUNTERS).catch(() => null);
-      if (text === null) return null;
-      let oomKills: number | null = null;
-      let pidsLimitHits: number | null = null;
-      for (const line of text.split('\n')) {
-        const [file, key, value] = line.split(' ');
-        if (file === undefined || value === undefined) continue;
-        if (file.includes('/memory') && key === 'oom_kill') oomKills = Number(value);
-        if (file.endsWith('pids.events') && key === 'max') pidsLimitHits = Number(value);
-      }
-      return oomKills === null || pidsLimitHits === null ? null : { oomKills, pidsLimitHits };
+      return text === null ? undefined : parseCounters(text).get('after');
     },
     /** The exec's exit code once it has stopped; null if Docker no longer knows it. */
     async exitCodeOf(execution: Dockerode.Exec): Promise<number | null> {
@@ -339,6 +378,24 @@ function createExecHelper(docker: Dockerode, container: Dockerode.Container, use
     },
   };
   return helper;
+}
+
+/** The counters of each tag (`before`, `after`) in PRINT_COUNTERS's output; a tag missing either counter is left out. */
+function parseCounters(text: string): Map<string, LimitCounters> {
+  const seen = new Map<string, { oomKills?: number; pidsLimitHits?: number }>();
+  for (const line of text.split('\n')) {
+    const [tag, file, key, value] = line.split(' ');
+    if (tag === undefined || file === undefined || value === undefined) continue;
+    const entry = seen.get(tag) ?? {};
+    if (file.includes('/memory') && key === 'oom_kill') entry.oomKills = Number(value);
+    if (file.endsWith('pids.events') && key === 'max') entry.pidsLimitHits = Number(value);
+    seen.set(tag, entry);
+  }
+  const counters = new Map<string, LimitCounters>();
+  for (const [tag, entry] of seen) {
+    if (entry.oomKills !== undefined && entry.pidsLimitHits !== undefined) counters.set(tag, { oomKills: entry.oomKills, pidsLimitHits: entry.pidsLimitHits });
+  }
+  return counters;
 }
 
 function sink(push: (chunk: Buffer) => void): Writable {

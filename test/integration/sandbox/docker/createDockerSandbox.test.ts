@@ -1,9 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { SandboxRunOptions } from '../../../../src/engine/ports/Sandbox.js';
@@ -12,6 +13,7 @@ import { ensureSandboxImage } from '../../../../src/engine/sandbox/docker/ensure
 import { createPythonProject } from '../../../utils/createPythonProject.js';
 import { dockerSkipNote, findTestDocker } from '../../../utils/findTestDocker.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';
+import { writeVitestProject } from '../writeVitestProject.js';
 
 const found = await findTestDocker();
 const docker = found.docker;
@@ -118,7 +120,64 @@ describe.skipIf(!docker)(dockerSkipNote(found, 'Docker sandbox'), () => {
     expect(result).toMatchObject({ outcome: 'exited', exitCode: 7, signal: null, stderr: 'oops\n', truncated: false, limitHit: null });
     const [greeting, names] = result.stdout.split('\n');
     expect(greeting).toBe('hi');
-    expect(names?.trim().split(' ')).toEqual(['CI', 'GREETING', 'HOME', 'HOSTNAME', 'LANG', 'NO_COLOR', 'PATH', 'PWD', 'TERM']);
+    expect(names?.trim().split(' ')).toEqual(['CI', 'GREETING', 'HOME', 'HOSTNAME', 'LANG', 'NO_COLOR', 'PATH', 'PWD', 'PYTHONPYCACHEPREFIX', 'TERM', 'XDG_CACHE_HOME', 'npm_config_cache']);
+  });
+
+  it('resolves localhost through /etc/hosts, so a test server on localhost works without any network', async () => {
+    const { run } = await sandbox();
+    expect((await run('getent hosts localhost')).stdout).toMatch(/^(127\.0\.0\.1|::1)\s+localhost/m);
+    const server = [
+      'import http.server, threading, urllib.request',
+      'server = http.server.HTTPServer(("localhost", 0), http.server.SimpleHTTPRequestHandler)',
+      'threading.Thread(target=server.serve_forever, daemon=True).start()',
+      'print(urllib.request.urlopen(f"http://localhost:{server.server_address[1]}/", timeout=5).status)',
+    ].join('\n');
+    expect(await run(`python3 -c '${server}'`)).toMatchObject({ exitCode: 0, stdout: '200\n' });
+    // Still nothing outside: no route anywhere but loopback.
+    const outside = await run('python3 -c \'import socket; socket.create_connection(("1.1.1.1", 80), timeout=3)\'');
+    expect(outside.exitCode).not.toBe(0);
+    expect(outside.stderr).toMatch(/Network is unreachable|timed out/);
+  });
+
+  it('runs each command in one docker exec, reading the limit counters in it, and leaves no scratch files', async () => {
+    const { box, workspaceDir, run } = await sandbox({ owner: 1000 });
+    const since = Math.floor(Date.now() / 1000);
+    for (const command of ['true', 'exit 3', 'echo ok']) await run(command);
+    const until = Math.ceil(Date.now() / 1000) + 1;
+    const events = await docker!.getEvents({ since, until, filters: { container: [box.containerId], event: ['exec_create'] } });
+    const text = await new Promise<string>((done) => {
+      let all = '';
+      events.on('data', (chunk: Buffer) => (all += chunk.toString()));
+      events.on('end', () => done(all));
+    });
+    expect(text.trim().split('\n')).toHaveLength(3);
+    expect(existsSync(join(workspaceDir, '.nightshift'))).toBe(false);
+  });
+
+  it('gives commands writable caches, and vite private writable folders inside a read-only node_modules', async () => {
+    const project = makeTempDir('nightshift-deps-');
+    const nodeModules = join(project, 'node_modules');
+    mkdirSync(join(nodeModules, '.bin'), { recursive: true });
+    writeFileSync(join(nodeModules, '.bin', 'hello-tool'), '#!/bin/sh\necho hello from node_modules\n', { mode: 0o755 });
+    const deps = join(project, '.nightshift-deps');
+    mkdirSync(join(deps, 'greeting'), { recursive: true });
+    writeFileSync(join(deps, 'greeting', '__init__.py'), 'WORD = "hi"\n');
+    const workspaceDir = makeTempDir('nightshift-docker-');
+    symlinkSync(nodeModules, join(workspaceDir, 'node_modules'), 'dir');
+    symlinkSync(deps, join(workspaceDir, '.nightshift-deps'), 'dir');
+    const box = await createDockerSandbox({ docker: docker!, image: pythonImage, workspaceDir, sessionId: 'deps-session', readOnlyDirs: [nodeModules, deps] });
+    onTestFinished(() => box.dispose());
+    const run = (command: string) => box.run({ command, workspaceDir, timeoutMs: 20_000, outputLimitBytes: 64 * 1024 });
+    const result = await run(
+      'hello-tool && python3 -c "import greeting; print(greeting.WORD)" && ' +
+        'echo cached > node_modules/.vite-temp/config.mjs && echo cached > node_modules/.vite/results.json && cat node_modules/.vite-temp/config.mjs && ' +
+        'mkdir -p "$XDG_CACHE_HOME/x" "$npm_config_cache" && (touch node_modules/new 2>/dev/null && echo WROTE || echo read-only)',
+    );
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'hello from node_modules\nhi\ncached\nread-only\n' });
+    // The private folders hide the host's: nothing was written into the project.
+    expect(readdirSync(join(nodeModules, '.vite-temp'))).toEqual([]);
+    expect(readdirSync(join(nodeModules, '.vite'))).toEqual([]);
+    expect(existsSync(join(deps, 'greeting', '__pycache__'))).toBe(false);
   });
 
   it('runs in the cwd under the workspace and refuses one outside it or missing', async () => {
@@ -215,6 +274,18 @@ describe.skipIf(!docker)(dockerSkipNote(found, 'Docker sandbox'), () => {
     expect(result.stdout).toContain('2 passed');
     expect(result.exitCode).toBe(0);
   });
+
+  it('runs a vitest suite with a TypeScript config in the Node image, node_modules linked read-only: exit 0', async () => {
+    const nodeImage = (await ensureSandboxImage({ docker: docker!, stack: 'node' })).image;
+    const workspaceDir = makeTempDir('nightshift-docker-');
+    const nodeModules = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
+    writeVitestProject(workspaceDir, nodeModules);
+    const box = await createDockerSandbox({ docker: docker!, image: nodeImage, workspaceDir, sessionId: 'vitest-session', readOnlyDirs: [nodeModules] });
+    onTestFinished(() => box.dispose());
+    const result = await box.run({ command: 'npx vitest run', workspaceDir, timeoutMs: 90_000, outputLimitBytes: 64 * 1024 });
+    expect(result.stdout).toMatch(/Tests\s+2 passed/);
+    expect(result.exitCode).toBe(0);
+  }, 120_000);
 
   it('runs Node in the Node image', async () => {
     const nodeImage = (await ensureSandboxImage({ docker: docker!, stack: 'node' })).image;
