@@ -1,28 +1,31 @@
 /**
  * TODO/FIXME/XXX as a word. Not when it names code: after a dot or a quote (`Status.TODO`, `"TODO"`), or
- * before a quote or a member access (`TODO.value`).
+ * before a quote or a member access (`TODO.value`); nor in a list of the markers themselves (`TODO/FIXME`).
  */
-const MARKER = /(?<![\w.'"`$])(TODO|FIXME|XXX)(?![\w'"`$]|\.\w)/g;
-/** `todo:` or `fixme:` opening a comment line, in any case. */
-const LEADING_LOWERCASE_MARKER = /^[^A-Za-z0-9]*(?:todo|fixme)\s*:/i;
+const MARKER = /(?<![\w.'"`$/])(TODO|FIXME|XXX)(?![\w'"`$/]|\.\w)/g;
+/** A lowercase `todo:` or `fixme:` that opens a comment line. */
+const LEADING_LOWERCASE_MARKER = /^[^A-Za-z0-9'"`]*(?:todo|fixme)\s*:/i;
 /** The JSDoc/Doxygen tag. */
 const TODO_TAG = /(?:^|[\s*])[@\\]todo\b/i;
+/** A markdown code span, which names code rather than marking work. */
+const CODE_SPAN = /`[^`]*`/g;
 
 /**
- * Lines of a comment or docstring that mark unfinished work. FIXME counts anywhere; TODO and XXX count when
- * they open the line (after comment punctuation: `# TODO fix`, ` * TODO`, `"""TODO"""`) or are followed by
- * `:` or `(` (`... TODO: floats`, `TODO(alice)`), so that prose about a TODO state ("tasks in TODO move
- * to DONE") or a phone mask ("XXX-XXX") is not mistaken for one. `@todo` tags count too.
+ * Lines of a comment or docstring that mark unfinished work. `FIXME` counts anywhere; `TODO` and `XXX`
+ * count when they open the line after comment punctuation (`# TODO fix`, `"""TODO"""`) or are followed by
+ * a colon or a parenthesis (`handle floats, TODO: later`, `TODO(alice)`), so that prose about a task
+ * state (`tasks in TODO move to DONE`) or a phone mask (`XXX-XXX`) is not read as one. `@todo` tags and a
+ * leading lowercase `todo:` count too. Code spans in backticks are code, not markers.
  */
 export function commentMarkerLines(options: {
-  /** The comment or docstring as written, delimiters may be included (they are punctuation). */
+  /** The comment or docstring as written; its delimiters may be included (they are punctuation). */
   text: string;
   /** 1-based line of the text's first character. */
   firstLine: number;
 }): number[] {
   const lines: number[] = [];
   options.text.split(/\r\n|\r|\n/).forEach((text, offset) => {
-    if (hasMarker(text)) lines.push(options.firstLine + offset);
+    if (hasMarker(text.replace(CODE_SPAN, (span) => ' '.repeat(span.length)))) lines.push(options.firstLine + offset);
   });
   return lines;
 }

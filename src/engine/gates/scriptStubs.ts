@@ -12,8 +12,8 @@ const PLACEHOLDER_COMMENT = /\b(?:placeholder|implement(?:ed)?\s+(?:me|later)|st
  * Placeholders in a JavaScript or TypeScript file, read with the TypeScript parser so that identifiers,
  * enum members, object keys and string values named TODO are code: TODO/FIXME/XXX in comments and JSDoc,
  * errors thrown with a "not implemented" or "TODO" message or of a `NotImplementedError` class, and empty
- * function bodies where a value is owed (a declared return type other than void, undefined, any or
- * unknown) or where a comment inside says the body is a placeholder ("implement me", "stub").
+ * function bodies where a value is owed (a declared return type other than void, undefined, any, unknown
+ * or an assertion) or where a comment inside says the body is a placeholder ("implement me", "stub").
  */
 export function scriptStubs(options: {
   /** Workspace-relative path; its extension selects TypeScript, JSX or plain JavaScript parsing. */
@@ -130,7 +130,10 @@ function owesBody(node: FunctionWithBody, text: string): boolean {
   );
 }
 
-/** Return types an empty body satisfies: void, undefined, any, unknown, a Promise of those, or a union of them. */
+/**
+ * Return types an empty body satisfies: void, undefined, any, unknown, a Promise of those, a union of them,
+ * or an assertion signature (`asserts value is T` with an empty body is a type-level cast).
+ */
 function isVoidLike(type: ts.TypeNode): boolean {
   switch (type.kind) {
     case ts.SyntaxKind.VoidKeyword:
@@ -139,6 +142,7 @@ function isVoidLike(type: ts.TypeNode): boolean {
     case ts.SyntaxKind.UnknownKeyword:
       return true;
   }
+  if (ts.isTypePredicateNode(type)) return type.assertsModifier !== undefined;
   if (ts.isParenthesizedTypeNode(type)) return isVoidLike(type.type);
   if (ts.isUnionTypeNode(type)) return type.types.every(isVoidLike);
   if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && /^(?:Promise|PromiseLike)$/.test(type.typeName.text)) {

@@ -113,6 +113,8 @@ describe('checkStubs', () => {
       ['empty bodies that owe no value', 'src/hooks.ts', 'export function noop(): void {}\nexport const onClick = () => {};\nexport async function flush(): Promise<void> {}\nclass A {\n  constructor() {}\n}\n'],
       ['a Python abstract method raising NotImplementedError', 'shapes.py', 'from abc import ABC, abstractmethod\n\n\nclass Shape(ABC):\n    @abstractmethod\n    def area(self) -> float:\n        raise NotImplementedError\n'],
       ['a .pyi type stub', 'calc.pyi', 'def mul(a: int, b: int) -> int: ...\n'],
+      ['comments that name markers as code', 'src/status.ts', '/** `TODO` is the first state; the TODO/FIXME markers are for humans. */\nexport const first = 0;\n'],
+      ['an assertion signature with an empty body', 'src/cast.ts', 'export function assertIs<T>(_value: unknown): asserts _value is T {}\n'],
       ['a Go string', 'main.go', 'package main\n\nconst status = "TODO" // the first column\nvar raw = `// FIXME`\n'],
       ['a file whose language is not read', 'config.yaml', '# TODO: tune\nretries: 3\n'],
     ])('passes %s', (_label, path, after) => {
