@@ -68,9 +68,6 @@ class Stubber(ast.NodeTransformer):
     def visit_AsyncFunctionDef(self, node):
         return stub_function(node)
 
-    def visit_Lambda(self, node):
-        return node
-
 
 def stub_node(node):
     return Stubber().visit(copy.deepcopy(node))
@@ -338,6 +335,8 @@ def mutate_file(path, content, lines, limit):
         # Every replacement keeps the line count, so the mutant differs from the file in lines first..last only.
         new_lines = mutated.split("\n")[first - 1 : last]
         original = source.content[edits[0][0] : edits[0][1]]
+        # A padded `(None\n)` is shown as what it means.
+        replacement = "None" if kind == "return-none" else edits[0][2]
         answer.append(
             {
                 "kind": kind,
@@ -346,7 +345,7 @@ def mutate_file(path, content, lines, limit):
                 "endLine": last,
                 "text": "\n".join(new_lines),
                 "original": original,
-                "replacement": edits[0][2],
+                "replacement": replacement,
             }
         )
     return answer

@@ -30,6 +30,8 @@ interface Found {
   start: number;
   end: number;
   text: string;
+  /** What the replacement means, without parentheses that only keep the line count. */
+  shown: string;
 }
 
 /**
@@ -76,14 +78,14 @@ export function findScriptMutations(options: {
       endLine,
       text: mutated.split('\n').slice(startLine - 1, endLine).join('\n'),
       original: options.content.slice(mutation.start, mutation.end),
-      replacement: mutation.text,
+      replacement: mutation.shown,
     });
   }
   return candidates;
 }
 
 function mutationsOf(node: ts.Node, source: ts.SourceFile, returned: string): Found[] {
-  const at = (target: ts.Node, kind: Kind, text: string): Found => ({ kind, start: target.getStart(source), end: target.end, text });
+  const at = (target: ts.Node, kind: Kind, text: string, shown = text): Found => ({ kind, start: target.getStart(source), end: target.end, text, shown });
   if (ts.isBinaryExpression(node)) {
     const operator = node.operatorToken;
     const compare = COMPARE_FLIPS.get(operator.kind);
@@ -106,7 +108,7 @@ function mutationsOf(node: ts.Node, source: ts.SourceFile, returned: string): Fo
     const breaks = value.getText(source).split('\n').length - 1;
     // Parentheses keep a multi-line value's line count (and stop a line break from ending the return).
     const text = breaks > 0 || ts.isArrowFunction(node) ? `(${returned}${'\n'.repeat(breaks)})` : returned;
-    return [at(value, 'return-none', text)];
+    return [at(value, 'return-none', text, returned)];
   }
   return [];
 }
