@@ -113,7 +113,7 @@ function scan(text: string, syntax: Syntax): { tokens: Token[]; comments: Array<
       at += escapes && text[at] === '\\' ? 2 : 1;
     }
     tokens.push({ kind: 'string', text: text.slice(open, at), start });
-    index = Math.min(text.length, at + close.length);
+    index = text.startsWith(close, at) ? at + close.length : Math.min(text.length, at);
   };
   while (index < text.length) {
     const char = text[index] as string;
