@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyEdits } from '../../../src/engine/workspace/applyEdits.js';
@@ -48,5 +48,30 @@ describe('writeChanges', () => {
       }),
     ).rejects.toBeInstanceOf(PathEscapeError);
     expect(existsSync(join(root, 'fine.txt'))).toBe(false);
+  });
+
+  it('never writes a change marked refused, nor through a symlink', async () => {
+    const root = makeTempDir();
+    writeFiles(root, { 'real.py': 'x = 1\n' });
+    symlinkSync('real.py', join(root, 'alias.py'));
+    const refused = writeChanges({ root, changes: [{ path: 'etc', before: null, after: null, refused: 'a symlink (mode 120000)' }], side: 'after' });
+    await expect(refused).rejects.toThrow('Refused path "etc": is a symlink (mode 120000), which is never written.');
+    const through = writeChanges({ root, changes: [{ path: 'alias.py', before: 'x = 1\n', after: '/etc/passwd' }], side: 'after' });
+    await expect(through).rejects.toBeInstanceOf(PathEscapeError);
+    expect(readFileSync(join(root, 'real.py'), 'utf8')).toBe('x = 1\n');
+    expect(readlinkSync(join(root, 'alias.py'))).toBe('real.py');
+  });
+
+  it('removes before it writes, so a file can become a folder and back whatever the order of the changes', async () => {
+    const root = makeTempDir();
+    writeFiles(root, { 'calc.py': 'x = 1\n' });
+    const changes = [
+      { path: 'calc.py/__init__.py', before: null, after: 'x = 2\n' },
+      { path: 'calc.py', before: 'x = 1\n', after: null },
+    ];
+    await writeChanges({ root, changes, side: 'after' });
+    expect(readFileSync(join(root, 'calc.py/__init__.py'), 'utf8')).toBe('x = 2\n');
+    await writeChanges({ root, changes, side: 'before' });
+    expect(readFileSync(join(root, 'calc.py'), 'utf8')).toBe('x = 1\n');
   });
 });
