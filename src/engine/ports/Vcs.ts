@@ -30,11 +30,15 @@ export interface Vcs {
   inspectRepo(options: { repoDir: string }): Promise<RepoInfo>;
   /** Commit oid a branch points to, or null when the branch does not exist. */
   readBranch(options: { repoDir: string; branch: string }): Promise<string | null>;
-  /** Writes the tree of `commitOid` into `workspaceDir` (created if missing, must be empty). */
+  /** Writes the tree of `commitOid` into `workspaceDir` (created if missing, must be empty); submodules become empty folders. */
   materialize(options: { repoDir: string; commitOid: string; workspaceDir: string }): Promise<void>;
   /** Content of a file at a commit, or null when absent. */
   readFileAt(options: { repoDir: string; commitOid: string; path: string }): Promise<string | null>;
-  /** Writes blobs, trees and a commit for `changes` on top of `parentOid`; returns the new commit oid. */
+  /**
+   * Writes blobs, trees and a commit for `changes` on top of `parentOid`; returns the new commit oid. Only
+   * regular files (100644/100755) come out: a `refused` change, or one over or under a symlink or gitlink
+   * of the parent tree, throws `InvalidCommitInputError` before any commit exists.
+   */
   commit(options: {
     repoDir: string;
     parentOid: string;
