@@ -32,5 +32,5 @@ describe('backlogs from a PRD and from the command line', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('cli-1 done');
     expect(git(repoDir, 'log', '--format=%s', '-1', 'nightshift/' + /session ([0-9a-f-]+)/.exec(result.stdout)![1])).toContain('cli-1');
-  });
+  }, 300_000);
 });

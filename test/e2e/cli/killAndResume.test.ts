@@ -111,5 +111,5 @@ describe('killing nightshift mid-task', () => {
     expect(subjects).toEqual(['nightshift: T5 Add an average function', 'nightshift: T2 Add a clamp function', 'nightshift: T1 Add a divide function']);
     expect(git(repoDir, 'fsck', '--no-progress')).toBe('');
     expect(snapshotUserRepo(repoDir)).toEqual(before);
-  });
+  }, 600_000);
 });

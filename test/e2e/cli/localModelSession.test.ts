@@ -16,7 +16,7 @@ const REFUSED = ['failed', 'deadlocked', 'escalated'];
 
 describe('a session on a local GGUF through the CLI', () => {
   // The random model's plans name commands; they run only inside a sandbox.
-  it.skipIf(!bubblewrapWorks())('runs the loop on the real runtime: every call answered, the nonsense refused by rails, the user’s repository untouched', { timeout: 180_000 }, () => {
+  it.skipIf(!bubblewrapWorks())('runs the loop on the real runtime: every call answered, the nonsense refused by rails, the user’s repository untouched', { timeout: 600_000 }, () => {
     const root = makeTempDir('nightshift-local-session-');
     // Three attempts at most bounds the run, and still lets a repeated failure end as a deadlock.
     const repoDir = createGitRepo({ dir: join(root, 'calc'), commits: [{ files: { ...pythonFiles, 'nightshift.json': `${JSON.stringify({ maxAttempts: 3 })}\n` }, message: 'calculator' }] });
@@ -31,7 +31,7 @@ describe('a session on a local GGUF through the CLI', () => {
       args: ['run', repoDir, '--models', `local:${model}`, '--max-tasks', '2', '--data-dir', dataDir, '--json', '--sandbox', 'native'],
       // One thread per context: on a machine shared with other tests, more spin-wait on each other.
       env: { NIGHTSHIFT_LLAMA_THREADS: '1' },
-      timeoutMs: 170_000,
+      timeoutMs: 570_000,
     });
     expect(run.stderr).not.toMatch(/unexpected error/);
     expect(run.code, run.stderr).toBe(1);

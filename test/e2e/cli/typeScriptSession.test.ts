@@ -19,7 +19,7 @@ describe('a TypeScript/vitest session through the CLI', () => {
     const dataDir = join(root, 'data');
 
     // Bubblewrap shows the host's Node read-only; Debian's Node in the Docker image is too old for vitest 4.
-    const run = runCli({ args: ['run', repoDir, '--models', `scripted:${scriptPath}`, '--data-dir', dataDir, '--json', '--sandbox', 'native'] });
+    const run = runCli({ args: ['run', repoDir, '--models', `scripted:${scriptPath}`, '--data-dir', dataDir, '--json', '--sandbox', 'native'], timeoutMs: 600_000 });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     const events: EngineEvent[] = run.stdout.trim().split('\n').map((line) => engineEventSchema.parse(JSON.parse(line)));
@@ -72,5 +72,5 @@ describe('a TypeScript/vitest session through the CLI', () => {
       ['T3', 'deadlocked'],
     ]);
     expect(records[0]).toMatchObject({ reviewVerdict: 'GO', askVerified: true, sandbox: { kind: 'bubblewrap', isolated: true } });
-  });
+  }, 900_000);
 });

@@ -106,5 +106,5 @@ describe('a Python/pytest session end to end', () => {
     expect(events[0]?.type).toBe('session/started');
     expect(events.at(-1)).toMatchObject({ type: 'session/finished', status: 'completed' });
     await host.dispose();
-  });
+  }, 600_000);
 });

@@ -109,7 +109,7 @@ describe('createModelHost', () => {
 
     const started = performance.now();
     expect(JSON.parse((await host.generate(jsonRequest('green', 'T2'))).text)).toEqual({ n: 20 });
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('rejects a request the protocol does not allow with a typed error, and the child carries on', async () => {
@@ -196,7 +196,7 @@ describe('createModelHost', () => {
   });
 
   it('counts restarts over a sliding window', async () => {
-    const { host } = hostFor({ restart: { maxRestarts: 1, windowMs: 1500 } });
+    const { host } = hostFor({ restart: { maxRestarts: 1, windowMs: 10_000 } });
     const crash = async () => {
       await host.start();
       process.kill(host.pid()!, 'SIGKILL');
@@ -206,7 +206,7 @@ describe('createModelHost', () => {
     await crash();
     const restartedAt = Date.now();
     expect(await rejectionOf(host.generate(jsonRequest('green')))).toBeInstanceOf(ModelHostUnavailableError);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, restartedAt + 1600 - Date.now())));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, restartedAt + 10_100 - Date.now())));
     expect(JSON.parse((await host.generate(jsonRequest('green'))).text)).toEqual({ n: 1 });
     expect(host.restarts()).toBe(2);
   });
@@ -278,7 +278,7 @@ describe('the model process', () => {
     });
     let output = '';
     parent.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await waitFor(() => output.includes('\n'), 15_000);
+    await waitFor(() => output.includes('\n'), 60_000);
     const childPid = Number(output.trim());
     expect(processExists(childPid)).toBe(true);
     onTestFinished(() => {
@@ -287,6 +287,6 @@ describe('the model process', () => {
 
     // The call would keep it busy for two minutes; losing its parent must end it at once.
     parent.kill('SIGKILL');
-    await waitFor(() => !processExists(childPid), 5000);
+    await waitFor(() => !processExists(childPid), 20_000);
   });
 });

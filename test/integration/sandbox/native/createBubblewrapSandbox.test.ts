@@ -183,9 +183,9 @@ describe.skipIf(!bubblewrapWorks())('createBubblewrapSandbox (real bwrap)', () =
   it('kills the command and all its children, even detached ones, at the timeout', async () => {
     const marker = `ns-timeout-${randomUUID()}`;
     const sleeper = `python3 -c 'import time; time.sleep(300)' ${marker}`;
-    const pending = run(`${sleeper} & setsid ${sleeper} & (${sleeper} &) ; ${sleeper}`, { timeoutMs: 3000 });
+    const pending = run(`${sleeper} & setsid ${sleeper} & (${sleeper} &) ; ${sleeper}`, { timeoutMs: 10_000 });
     let seen = 0;
-    for (let attempt = 0; attempt < 20 && seen < 4; attempt += 1) {
+    for (let attempt = 0; attempt < 90 && seen < 4; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       seen = pgrep(marker).length;
     }
@@ -193,7 +193,7 @@ describe.skipIf(!bubblewrapWorks())('createBubblewrapSandbox (real bwrap)', () =
     const result = await pending;
     expect(result.outcome).toBe('timeout');
     expect(result.exitCode).toBeNull();
-    expect(result.durationMs).toBeLessThan(10_000);
+    expect(result.durationMs).toBeLessThan(60_000);
     await waitFor(() => pgrep(marker).length === 0);
     expect(pgrep(marker)).toEqual([]);
   });
@@ -203,7 +203,7 @@ describe.skipIf(!bubblewrapWorks())('createBubblewrapSandbox (real bwrap)', () =
     setTimeout(() => controller.abort(), 300);
     const result = await run('sleep 60', { signal: controller.signal });
     expect(result.outcome).toBe('cancelled');
-    expect(result.durationMs).toBeLessThan(10_000);
+    expect(result.durationMs).toBeLessThan(30_000);
   });
 
   it('cuts runaway output at the limit and marks it', async () => {
@@ -240,11 +240,11 @@ describe.skipIf(!bubblewrapWorks())('createBubblewrapSandbox (real bwrap)', () =
   it('ends a process that spends its CPU seconds, long before the timeout', async () => {
     const cpuSandbox = createBubblewrapSandbox({ workspaceDir: root, limits: { cpuSeconds: 1 } });
     try {
-      const result = await cpuSandbox.run({ command: 'python3 -c "while True: pass"', workspaceDir: workspace(), timeoutMs: 30_000, outputLimitBytes: 10_000 });
+      const result = await cpuSandbox.run({ command: 'python3 -c "while True: pass"', workspaceDir: workspace(), timeoutMs: 120_000, outputLimitBytes: 10_000 });
       expect(result.outcome).toBe('exited');
       // RLIMIT_CPU ends it with SIGXCPU, or SIGKILL when the soft and hard limits are equal (128 + signal).
       expect([128 + 24, 128 + 9]).toContain(result.exitCode);
-      expect(result.durationMs).toBeLessThan(15_000);
+      expect(result.durationMs).toBeLessThan(60_000);
     } finally {
       await cpuSandbox.dispose();
     }
@@ -285,5 +285,5 @@ function pgrep(marker: string): number[] {
 }
 
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 50 && !condition(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let attempt = 0; attempt < 300 && !condition(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 100));
 }

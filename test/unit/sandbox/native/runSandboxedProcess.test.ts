@@ -31,7 +31,7 @@ describe('runSandboxedProcess', () => {
     };
     const result = await runSandboxedProcess({ ...base, argv: ['/bin/sh', '-c', 'sleep 30'], watch });
     expect(result).toMatchObject({ outcome: 'exited', exitCode: null, signal: 'SIGKILL', limitHit: 'pids' });
-    expect(result.durationMs).toBeLessThan(5000);
+    expect(result.durationMs).toBeLessThan(20_000);
     expect(killed).toBeGreaterThan(0);
   });
 });
