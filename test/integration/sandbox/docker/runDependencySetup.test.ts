@@ -38,5 +38,5 @@ describe.skipIf(!docker)(dockerSkipNote(found, 'runDependencySetup'), () => {
     expect(leftovers).toEqual([]);
     const check = await runDependencySetup({ docker: docker!, image, projectDir, cacheVolume, logPath, command: 'test -f /cache/filled', onLine: () => {} });
     expect(check.exitCode).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });
