@@ -1,31 +1,53 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Sandbox, SandboxResult, SandboxRunOptions } from '../ports/Sandbox.js';
+import { commandCacheEnvironment } from './commandCacheEnvironment.js';
 import { createOutputCapture } from './createOutputCapture.js';
+import { dependencyEnvironment } from './dependencyEnvironment.js';
 
 /**
  * Runs commands directly on the host, UNSANDBOXED: no network, filesystem or resource isolation beyond a
- * timeout that kills the whole process group and an output cap. Only for tests and explicit opt-in.
+ * timeout that kills the whole process group and an output cap. Only for tests and explicit opt-in. Like the
+ * sandboxes, commands get their own cache folder (removed on dispose) and the linked dependency folders on
+ * PATH and PYTHONPATH (see dependencyEnvironment).
  */
-export function createLocalSandbox(): Sandbox {
+export function createLocalSandbox(options: {
+  /** Host folders the workspace links to (the project's node_modules, .venv, .nightshift-deps). Default none. */
+  readOnlyDirs?: string[];
+} = {}): Sandbox {
   const running = new Set<number>();
+  // Made on the first run, so a sandbox that never runs leaves nothing behind.
+  let cacheDir: string | null = null;
+  const environment = () => {
+    cacheDir ??= mkdtempSync(join(tmpdir(), 'nightshift-local-cache-'));
+    const host = hostEnvironment();
+    return {
+      ...host,
+      ...commandCacheEnvironment({ cacheDir }),
+      ...dependencyEnvironment({ readOnlyDirs: options.readOnlyDirs ?? [], path: host.PATH ?? '/usr/bin:/bin', runsOn: 'host' }).env,
+    };
+  };
   return {
     kind: 'local',
     isolated: false,
-    run: (options) => runLocal(options, running),
+    run: (runOptions) => runLocal(runOptions, environment(), running),
     async dispose() {
       for (const pid of running) killGroup(pid);
       running.clear();
+      if (cacheDir !== null) rmSync(cacheDir, { recursive: true, force: true });
     },
   };
 }
 
-function runLocal(options: SandboxRunOptions, running: Set<number>): Promise<SandboxResult> {
+function runLocal(options: SandboxRunOptions, baseEnv: Record<string, string>, running: Set<number>): Promise<SandboxResult> {
   const started = Date.now();
   const cwd = options.cwd ? `${options.workspaceDir}/${options.cwd}` : options.workspaceDir;
   return new Promise((resolve) => {
     const child = spawn('/bin/sh', ['-c', options.command], {
       cwd,
-      env: { ...hostEnvironment(), ...options.env, CI: '1', NO_COLOR: '1', TERM: 'dumb' },
+      env: { ...baseEnv, ...options.env, CI: '1', NO_COLOR: '1', TERM: 'dumb' },
       // A new process group lets the timeout kill the command's children too.
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

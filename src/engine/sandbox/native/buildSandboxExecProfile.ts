@@ -20,7 +20,7 @@ const WRITABLE_DEVICES = ['/dev/null', '/dev/zero', '/dev/dtracehelper', '/dev/t
  * rule wins, so the order matters: reading is allowed everywhere, then denied in every home directory and
  * mounted volume, then allowed again for the workspace, the private temp dir and the read-only paths (tool
  * installs, linked dependency folders). The directories above them may be looked up (stat) but not listed.
- * Writing is allowed only under the workspace and the private temp dir, and every network operation is
+ * Writing is allowed only under the workspace, the private temp dir and the writable paths, and every network operation is
  * denied, loopback included (the host's loopback is not private here, unlike in a network namespace).
  * Paths must be real paths (macOS resolves /tmp and /var to /private/...).
  */
@@ -31,10 +31,12 @@ export function buildSandboxExecProfile(options: {
   tempDir: string;
   /** Tool installs and other host paths: readable. */
   readOnlyPaths: string[];
+  /** Folders inside the read-only paths that are writable too (vite's folders in a linked node_modules). Default none. */
+  writablePaths?: string[];
   /** The user's home directory, hidden except for the paths above. */
   home: string;
 }): string {
-  const writable = [options.workspaceDir, options.tempDir];
+  const writable = [options.workspaceDir, options.tempDir, ...(options.writablePaths ?? [])];
   const readable = [...writable, ...options.readOnlyPaths];
   const ancestors = [...new Set(readable.flatMap(parentsOf))].sort();
   return [

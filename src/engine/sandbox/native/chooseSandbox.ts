@@ -55,7 +55,7 @@ export async function chooseSandbox(options: {
     });
   const local = () => {
     if (!options.allowUnsandboxed) throw new UnsandboxedNotAllowedError({ preference: options.preference, reasons: passedOver.map((entry) => `${entry.kind}: ${entry.reason}`) });
-    return createLocalSandbox();
+    return createLocalSandbox(options.readOnlyDirs ? { readOnlyDirs: options.readOnlyDirs } : {});
   };
   switch (options.preference) {
     case 'docker':

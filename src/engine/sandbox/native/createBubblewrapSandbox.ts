@@ -1,4 +1,4 @@
-import { lstatSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../ports/Sandbox.js';
@@ -6,7 +6,10 @@ import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './SandboxLimits.js';
 import { SandboxPolicyError } from './SandboxPolicyError.js';
 import { SandboxUnavailableError } from './SandboxUnavailableError.js';
 import { assertExposable } from './assertExposable.js';
-import { SANDBOX_HOME, SANDBOX_UID, buildBubblewrapArgs, type HostEntry } from './buildBubblewrapArgs.js';
+import { commandCacheEnvironment } from '../commandCacheEnvironment.js';
+import { dependencyEnvironment } from '../dependencyEnvironment.js';
+import { findViteCacheDirs } from '../findViteCacheDirs.js';
+import { SANDBOX_CACHE_DIR, SANDBOX_HOME, SANDBOX_UID, buildBubblewrapArgs, type HostEntry } from './buildBubblewrapArgs.js';
 import { findCgroupLimiter } from './findCgroupLimiter.js';
 import { findExecutable } from './findExecutable.js';
 import { guessLimitHit } from './guessLimitHit.js';
@@ -60,7 +63,10 @@ const JOIN_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || ex
 /**
  * Runs commands under bubblewrap (Linux): no network but a private loopback, no view of the host's processes,
  * read-only system directories and tool installs, nothing of the user's home, writes only to the run's
- * workspace and a private /tmp, and memory and process limits per run.
+ * workspace, a private /tmp and the sandbox's cache folder (caches and Python bytecode, kept across runs),
+ * and memory and process limits per run. The linked dependency folders are used as they are: node_modules/.bin
+ * and a virtual environment's bin first on PATH, `.nightshift-deps` on PYTHONPATH (see dependencyEnvironment),
+ * vite's folders inside node_modules private and writable.
  *
  * Limits: where this process can create control groups (root, or a delegated cgroup subtree) each run gets
  * its own memory and pids group. That is the only way that works for root: the kernel exempts the host's
@@ -129,12 +135,18 @@ export function createBubblewrapSandbox(options: {
   const systemEntries = hostEntries(SYSTEM_ENTRIES);
   const etcEntries = hostEntries(listEtc());
   const systemDirs = systemEntries.filter((entry) => entry.symlinkTarget === undefined).map((entry) => entry.path);
+  const dependencyDirs = (options.readOnlyDirs ?? []).map((dir) => assertExposable({ path: dir, home }));
+  const dependencies = dependencyEnvironment({ readOnlyDirs: dependencyDirs, path: searchPath, runsOn: 'host' });
   const readOnlyPaths = [
-    ...resolveToolDirs({ tools: options.tools ?? ['node', 'python3', 'python'], searchPath, home }),
-    ...(options.readOnlyDirs ?? []).map((dir) => assertExposable({ path: dir, home })),
+    // A linked virtual environment's base interpreter must be visible for the environment to start.
+    ...resolveToolDirs({ tools: [...(options.tools ?? ['node', 'python3', 'python']), ...dependencies.interpreters], searchPath, home }),
+    ...dependencyDirs,
   ].filter((path, index, all) => all.indexOf(path) === index && !systemDirs.some((dir) => isPathInside(path, dir)));
+  const privateDirs = findViteCacheDirs({ readOnlyDirs: dependencyDirs });
   const identityDir = mkdtempSync(join(tmpdir(), 'nightshift-bwrap-'));
   const identityFiles = { passwd: join(identityDir, 'passwd'), group: join(identityDir, 'group') };
+  const cacheDir = join(identityDir, 'cache');
+  mkdirSync(cacheDir);
   writeFileSync(identityFiles.passwd, `root:x:0:0:root:/root:/bin/sh\nnightshift:x:${SANDBOX_UID}:${SANDBOX_UID}:Nightshift sandbox:${SANDBOX_HOME}:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`);
   writeFileSync(identityFiles.group, `root:x:0:\nnightshift:x:${SANDBOX_UID}:\nnogroup:x:65534:\n`);
   const rlimits = [
@@ -159,6 +171,8 @@ export function createBubblewrapSandbox(options: {
       etcEntries,
       identityFiles,
       readOnlyPaths: readOnlyPaths.filter((path) => !isPathInside(path, workspaceDir)),
+      privateDirs: privateDirs.filter((path) => !isPathInside(path, workspaceDir)),
+      cacheDir,
       commandPrefix,
       command: runOptions.command,
     });
@@ -166,7 +180,15 @@ export function createBubblewrapSandbox(options: {
     try {
       const result = await runSandboxedProcess({
         argv: group ? ['/bin/sh', '-c', JOIN_CGROUPS, 'sh', String(group.procsFiles.length), ...group.procsFiles, bwrap, ...args] : [bwrap, ...args],
-        env: { ...sandboxEnvironment(env), ...runOptions.env, CI: '1', NO_COLOR: '1', TERM: 'dumb' },
+        env: {
+          ...sandboxEnvironment(env),
+          ...commandCacheEnvironment({ cacheDir: SANDBOX_CACHE_DIR }),
+          ...dependencies.env,
+          ...runOptions.env,
+          CI: '1',
+          NO_COLOR: '1',
+          TERM: 'dumb',
+        },
         cwd: '/',
         timeoutMs: runOptions.timeoutMs,
         outputLimitBytes: runOptions.outputLimitBytes,

@@ -2,6 +2,9 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../ports/Sandbox.js';
+import { commandCacheEnvironment } from '../commandCacheEnvironment.js';
+import { dependencyEnvironment } from '../dependencyEnvironment.js';
+import { findViteCacheDirs } from '../findViteCacheDirs.js';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './SandboxLimits.js';
 import { SandboxPolicyError } from './SandboxPolicyError.js';
 import { SandboxUnavailableError } from './SandboxUnavailableError.js';
@@ -30,8 +33,9 @@ const SIGNAL_READY = 'printf ready >&3 && exec 3>&- && exec /bin/sh -c "$0"';
 
 /**
  * Runs commands under macOS `sandbox-exec` with a generated Seatbelt profile (see buildSandboxExecProfile):
- * no network, writes only to the run's workspace and a private temp dir (removed after the run), nothing of
- * the home directories but the workspace and tool installs. Limits are rlimits set by the shell that starts
+ * no network, writes only to the run's workspace, a private temp dir (removed after the run), the sandbox's
+ * cache folder and vite's folders in a linked node_modules, nothing of the home directories but the workspace,
+ * tool installs and the linked dependency folders, which are used as they are (see dependencyEnvironment). Limits are rlimits set by the shell that starts
  * sandbox-exec, and a limit hit is recognised from the error messages. Unlike bubblewrap there is no pid
  * namespace: the timeout kills the command's process group, and a process that leaves the group on purpose
  * (setsid) can outlive the run.
@@ -63,10 +67,16 @@ export function createSandboxExecSandbox(options: {
     });
   }
   const limits = { ...DEFAULT_SANDBOX_LIMITS, ...options.limits };
+  const dependencyDirs = (options.readOnlyDirs ?? []).map((dir) => assertExposable({ path: dir, home }));
+  const dependencies = dependencyEnvironment({ readOnlyDirs: dependencyDirs, path: searchPath, runsOn: 'host' });
   const readOnlyPaths = [
-    ...resolveToolDirs({ tools: options.tools ?? ['node', 'python3', 'python'], searchPath, home }),
-    ...(options.readOnlyDirs ?? []).map((dir) => assertExposable({ path: dir, home })),
+    ...resolveToolDirs({ tools: [...(options.tools ?? ['node', 'python3', 'python']), ...dependencies.interpreters], searchPath, home }),
+    ...dependencyDirs,
   ].map(realOrSelf);
+  // Unlike bubblewrap there is no private mount: vite writes the host's own node_modules/.vite folders.
+  const writablePaths = findViteCacheDirs({ readOnlyDirs: dependencyDirs }).map(realOrSelf);
+  // Caches outlive a run, as a user's own would; removed with the sandbox.
+  const cacheDir = realpathSync(mkdtempSync(join(tmpdir(), 'nightshift-sbx-cache-')));
   const running = new Set<number>();
 
   const run = async (runOptions: SandboxRunOptions): Promise<SandboxResult> => {
@@ -79,13 +89,15 @@ export function createSandboxExecSandbox(options: {
     const tempDir = realpathSync(mkdtempSync(join(tmpdir(), 'nightshift-sbx-')));
     try {
       mkdirSync(join(tempDir, 'home'));
-      const profile = buildSandboxExecProfile({ workspaceDir, tempDir, readOnlyPaths, home: realOrSelf(home) });
+      const profile = buildSandboxExecProfile({ workspaceDir, tempDir, readOnlyPaths, writablePaths: [...writablePaths, cacheDir], home: realOrSelf(home) });
       const result = await runSandboxedProcess({
         argv: ['/bin/bash', '-c', APPLY_LIMITS, 'sh', sandboxExec, '-p', profile, '/bin/sh', '-c', SIGNAL_READY, runOptions.command],
         env: {
           ...sandboxEnvironment(env),
           HOME: join(tempDir, 'home'),
           TMPDIR: tempDir,
+          ...commandCacheEnvironment({ cacheDir }),
+          ...dependencies.env,
           ...runOptions.env,
           CI: '1',
           NO_COLOR: '1',
@@ -121,6 +133,7 @@ export function createSandboxExecSandbox(options: {
         }
       }
       running.clear();
+      rmSync(cacheDir, { recursive: true, force: true });
     },
   };
 }

@@ -48,7 +48,8 @@ describe('createNativeSandbox', () => {
       expect([secret, pids, given]).toEqual(['', '', 'yes']);
       expect(existsSync(temp ?? '')).toBe(false);
       const profile = fake.profile();
-      expect(profile).toContain(`(allow file-write* (subpath "${root}") (subpath "${temp}"))`);
+      // Besides the workspace and the run's temp dir, only the sandbox's own cache folder is writable.
+      expect(profile).toMatch(new RegExp(`\\(allow file-write\\* \\(subpath "${root}"\\) \\(subpath "${temp}"\\) \\(subpath "[^"]*/nightshift-sbx-cache-[^"/]+"\\)\\)`));
       expect(profile).toContain('(deny network*)');
     } finally {
       await sandbox.dispose();
