@@ -9,7 +9,9 @@ export const projectConfigSchema = z
     testFileCommand: z.string().min(1).optional(),
     /**
      * Installs the project's dependencies; run only by `nightshift sandbox setup --allow-network`, in a one-off
-     * container with network. Default: detected (pip into `.nightshift-deps` from requirements.txt, `npm ci`).
+     * container with network, into the project folder: `.nightshift-deps` (on every command's PYTHONPATH) or
+     * `node_modules`, which sessions link read-only. Default: detected (pip into `.nightshift-deps` from
+     * requirements.txt, `npm ci`).
      */
     setupCommand: z.string().min(1).optional(),
     /** Lint command; when set, the lint rail runs it. */
@@ -26,8 +28,12 @@ export const projectConfigSchema = z
     commandTimeoutMs: z.number().int().positive().default(120_000),
     /** Output kept per command stream in bytes; the rest is cut and marked. Default 1 MiB. */
     outputLimitBytes: z.number().int().positive().default(1_048_576),
-    /** Ignored dependency folders linked read-only into the workspace. Default `node_modules`, `.venv`. */
-    linkDirs: z.array(z.string().min(1)).default(['node_modules', '.venv']),
+    /**
+     * Ignored dependency folders linked read-only into the workspace and used by every command (`node_modules/.bin`
+     * and a virtual environment's `bin` on PATH, `.nightshift-deps` on PYTHONPATH). Default `node_modules`,
+     * `.venv`, `.nightshift-deps`.
+     */
+    linkDirs: z.array(z.string().min(1)).default(['node_modules', '.venv', '.nightshift-deps']),
     /** Backlog file relative to the root. Default `TASKS.md`. */
     tasksFile: z.string().min(1).default('TASKS.md'),
     /**
@@ -45,6 +51,19 @@ export const projectConfigSchema = z
      * locally and provide /bin/sh, sleep and kill. Default: the stack image, built on demand.
      */
     sandboxImage: z.string().min(1).optional(),
+    /**
+     * System packages the project's commands need in the Docker sandbox, e.g. `{"debian": ["python3-flask"]}`:
+     * installed once into a per-project image layer on top of the sandbox image (cached by the image and the
+     * sorted list; building needs the Debian mirror), used by every command. Default: none, except that a
+     * requirements.txt whose every line has a known Debian package is mapped to those packages.
+     */
+    sandboxPackages: z
+      .object({
+        /** Debian package names. */
+        debian: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, 'a Debian package name (lowercase letters, digits, + . -)')).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

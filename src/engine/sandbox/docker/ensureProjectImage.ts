@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type Dockerode from 'dockerode';
+import { ProjectImageError } from './ProjectImageError.js';
+
+/** apt's words for a package the mirror does not have. */
+const UNAVAILABLE = [/Unable to locate package (\S+)/g, /Package '?([^' ]+)'? has no installation candidate/g];
+
+/**
+ * Makes sure the project's image layer exists: `baseImage` plus the Debian `packages`, installed by apt from
+ * the Debian mirror the base image names (the build alone uses host networking; containers made from the
+ * image have none). The name is `nightshift/project-<12 hex digits>`, hashed from the base image's id and the
+ * sorted package list, so an existing image is reused as it is and a rebuilt base or another list gets a new
+ * one. Throws ProjectImageError naming the packages the mirror lacks, or the build's failure.
+ */
+export async function ensureProjectImage(options: {
+  docker: Dockerode;
+  /** The image the layer is built on: the stack's sandbox image or the project's `sandboxImage`. */
+  baseImage: string;
+  /** Debian package names, e.g. `python3-flask`. */
+  packages: string[];
+  /** Called with each line of build output, for a progress display. */
+  onProgress?: (message: string) => void;
+}): Promise<{ /** Image name to hand to createDockerSandbox. */ image: string; /** Whether it was built just now. */ built: boolean }> {
+  const { docker } = options;
+  const progress = options.onProgress ?? (() => {});
+  const packages = [...new Set(options.packages)].sort();
+  const baseId = ((await docker.getImage(options.baseImage).inspect()) as { Id: string }).Id;
+  const image = `nightshift/project-${createHash('sha256').update(`${baseId}\n${packages.join('\n')}`).digest('hex').slice(0, 12)}`;
+  if (await imageExists(docker, image)) return { image, built: false };
+
+  progress(`Building ${image}: ${options.baseImage} with ${packages.join(', ')}`);
+  const contextDir = await mkdtemp(join(tmpdir(), 'nightshift-project-image-'));
+  const log: string[] = [];
+  let failure: string | null = null;
+  try {
+    await writeFile(
+      join(contextDir, 'Dockerfile'),
+      [
+        `FROM ${options.baseImage}`,
+        'USER root',
+        `RUN apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')} && apt-get clean && rm -rf /var/lib/apt/lists/*`,
+        '',
+      ].join('\n'),
+    );
+    const stream = await docker.buildImage(
+      { context: contextDir, src: ['Dockerfile'] },
+      { t: image, labels: { 'nightshift.kind': 'project-image', 'nightshift.base': options.baseImage }, networkmode: 'host', rm: true, forcerm: true },
+    );
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()), (event: Record<string, unknown>) => {
+        const text = typeof event.stream === 'string' ? event.stream : '';
+        for (const line of text.split('\n').map((part) => part.trimEnd()).filter(Boolean)) {
+          log.push(line);
+          progress(line);
+        }
+        if (typeof event.error === 'string') failure = event.error.trim();
+      });
+    });
+  } catch (error) {
+    failure = error instanceof Error ? error.message : String(error);
+  } finally {
+    await rm(contextDir, { recursive: true, force: true });
+  }
+  if (failure === null && (await imageExists(docker, image))) {
+    progress(`Built ${image}`);
+    return { image, built: true };
+  }
+  const unavailable = [...new Set(UNAVAILABLE.flatMap((pattern) => [...log.join('\n').matchAll(pattern)].map((match) => match[1]!)))].filter((name) =>
+    packages.includes(name),
+  );
+  const tail = log.slice(-20);
+  if (unavailable.length > 0) {
+    throw new ProjectImageError({
+      code: 'SANDBOX_PACKAGE_UNAVAILABLE',
+      image,
+      packages,
+      unavailable,
+      problem: `the Debian package${unavailable.length > 1 ? 's' : ''} ${unavailable.join(', ')} ${unavailable.length > 1 ? 'are' : 'is'} not available for the sandbox image ${options.baseImage}`,
+      hint: 'Fix the name in "sandboxPackages" in nightshift.json (search with `apt-cache search`), or install the dependency with `nightshift sandbox setup --allow-network`.',
+      buildLog: tail,
+    });
+  }
+  throw new ProjectImageError({
+    code: 'PROJECT_IMAGE_BUILD_FAILED',
+    image,
+    packages,
+    problem: `the project's sandbox image (${options.baseImage} with ${packages.join(', ')}) could not be built: ${failure ?? 'no image was produced'}`,
+    hint: 'The build installs packages from the Debian mirror: check that the Docker daemon can reach it (NIGHTSHIFT_DEBIAN_MIRROR for the offline base).',
+    buildLog: tail,
+  });
+}
+
+async function imageExists(docker: Dockerode, name: string): Promise<boolean> {
+  try {
+    await docker.getImage(name).inspect();
+    return true;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false;
+    throw error;
+  }
+}
