@@ -249,8 +249,23 @@ def find_token(source, start, end, pattern):
     return None
 
 
+def replace(field, make):
+    """A mutation of one field of a node, made in place; it returns the function that undoes it."""
+
+    def mutate(node):
+        old = getattr(node, field)
+        setattr(node, field, make(old))
+        return lambda: setattr(node, field, old)
+
+    return mutate
+
+
+def other_op(op):
+    return {ast.And: ast.Or, ast.Or: ast.And, ast.Add: ast.Sub, ast.Sub: ast.Add}[type(op)]()
+
+
 def spans(source, node):
-    """(kind, [(start, end, replacement)], mutate) for each mutation of `node`; mutate edits a copy of it."""
+    """(kind, [(start, end, replacement)], mutate) for each mutation of `node`; see `replace` for mutate."""
     found = []
     if isinstance(node, ast.Compare):
         operands = [node.left] + node.comparators
@@ -258,85 +273,95 @@ def spans(source, node):
             flipped = COMPARE_FLIPS.get(type(op))
             token = flipped and find_token(source, source.end(operands[index]), source.start(operands[index + 1]), COMPARE_TOKEN)
             if token:
-                found.append(("flip-compare", [token + (COMPARE_TEXT[flipped],)], lambda copy_, i=index, f=flipped: copy_.ops.__setitem__(i, f())))
+                found.append(("flip-compare", [token + (COMPARE_TEXT[flipped],)], replace("ops", lambda ops, i=index, f=flipped: ops[:i] + [f()] + ops[i + 1 :])))
     elif isinstance(node, ast.Constant) and type(node.value) is int:
-        found.append(("off-by-one", [(source.start(node), source.end(node), str(node.value + 1))], lambda copy_: setattr(copy_, "value", copy_.value + 1)))
+        found.append(("off-by-one", [(source.start(node), source.end(node), str(node.value + 1))], replace("value", lambda value: value + 1)))
     elif isinstance(node, ast.Constant) and type(node.value) is bool:
-        found.append(("flip-boolean", [(source.start(node), source.end(node), str(not node.value))], lambda copy_: setattr(copy_, "value", not copy_.value)))
+        found.append(("flip-boolean", [(source.start(node), source.end(node), str(not node.value))], replace("value", lambda value: not value)))
     elif isinstance(node, ast.Return) and node.value is not None and not (isinstance(node.value, ast.Constant) and node.value.value is None):
         start, end = source.start(node.value), source.end(node.value)
         breaks = source.content.count("\n", start, end)
         # Parentheses keep a multi-line value's line count, so later lines keep their numbers.
         text = "(None" + "\n" * breaks + ")" if breaks else "None"
-        found.append(("return-none", [(start, end, text)], lambda copy_: setattr(copy_, "value", ast.Constant(value=None, kind=None))))
+        found.append(("return-none", [(start, end, text)], replace("value", lambda _: ast.Constant(value=None, kind=None))))
     elif isinstance(node, ast.BoolOp):
         other = "or" if isinstance(node.op, ast.And) else "and"
         tokens = [find_token(source, source.end(left), source.start(right), LOGIC_TOKEN) for left, right in zip(node.values, node.values[1:])]
         if all(tokens):
-            found.append(("swap-logic", [token + (other,) for token in tokens], lambda copy_: setattr(copy_, "op", ast.Or() if isinstance(copy_.op, ast.And) else ast.And())))
+            found.append(("swap-logic", [token + (other,) for token in tokens], replace("op", other_op)))
     elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub)):
         token = find_token(source, source.end(node.left), source.start(node.right), ARITH_TOKEN)
         if token:
-            text = "-" if isinstance(node.op, ast.Add) else "+"
-            found.append(("swap-arith", [token + (text,)], lambda copy_: setattr(copy_, "op", ast.Sub() if isinstance(copy_.op, ast.Add) else ast.Add())))
+            found.append(("swap-arith", [token + ("-" if isinstance(node.op, ast.Add) else "+",)], replace("op", other_op)))
     elif isinstance(node, ast.AugAssign) and isinstance(node.op, (ast.Add, ast.Sub)):
         token = find_token(source, source.end(node.target), source.start(node.value), ARITH_TOKEN)
         if token:
-            text = "-=" if isinstance(node.op, ast.Add) else "+="
-            found.append(("swap-arith", [token + (text,)], lambda copy_: setattr(copy_, "op", ast.Sub() if isinstance(copy_.op, ast.Add) else ast.Add())))
+            found.append(("swap-arith", [token + ("-=" if isinstance(node.op, ast.Add) else "+=",)], replace("op", other_op)))
     return found
 
 
-def inside_fstrings(tree):
-    # Before Python 3.12 the positions of nodes inside f-strings do not point into the source text.
-    skipped = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.JoinedStr):
-            skipped.update(id(inner) for inner in ast.walk(node))
-    return skipped
+def with_statements(node, statement=None, in_fstring=False):
+    """Every node with its innermost enclosing statement, leaving out what is inside f-strings (before
+    Python 3.12 their positions do not point into the source text)."""
+    for child in ast.iter_child_nodes(node):
+        inside = in_fstring or isinstance(child, ast.JoinedStr)
+        if not inside:
+            yield child, child if isinstance(child, ast.stmt) else statement
+        yield from with_statements(child, child if isinstance(child, ast.stmt) else statement, inside)
+
+
+def find_statement(node, target):
+    """The statement of `node`'s tree at `target`'s position and of its type (positions before an edit hold)."""
+    position = (target.lineno, target.col_offset)
+    for child in ast.iter_child_nodes(node):
+        if type(child) is type(target) and (child.lineno, child.col_offset) == position:
+            return child
+        if getattr(child, "end_lineno", None) is not None and not ((child.lineno, child.col_offset) <= position <= (child.end_lineno, child.end_col_offset)):
+            continue
+        found = find_statement(child, target)
+        if found is not None:
+            return found
+    return None
 
 
 def mutate_file(path, content, lines, limit):
     tree = parse(content, path)
     source = Source(content)
     changed = set(lines)
-    skipped = inside_fstrings(tree)
-    nodes = list(ast.walk(tree))
-    expected_base = ast.dump(tree)
     candidates = []
-    for index, node in enumerate(nodes):
-        if id(node) in skipped or not hasattr(node, "lineno"):
+    for node, statement in with_statements(tree):
+        if not hasattr(node, "lineno"):
             continue
         for kind, edits, mutate in spans(source, node):
             line = source.line_of(edits[0][0])
-            if line not in changed:
-                continue
-            candidates.append((KINDS.index(kind), edits[0][0], kind, line, edits, index, mutate))
-    candidates.sort(key=lambda candidate: (candidate[1], candidate[0]))
+            if line in changed:
+                candidates.append((edits[0][0], KINDS.index(kind), kind, line, edits, node, statement, mutate))
+    candidates.sort(key=lambda candidate: candidate[:2])
     taken = {kind: 0 for kind in KINDS}
     answer = []
-    for _, _, kind, line, edits, index, mutate in candidates:
+    for _, _, kind, line, edits, node, statement, mutate in candidates:
         if taken[kind] >= limit:
             continue
         mutated = content
         for start, end, text in sorted(edits, reverse=True):
             mutated = mutated[:start] + text + mutated[end:]
-        expected = copy.deepcopy(tree)
-        mutate(list(ast.walk(expected))[index])
         try:
-            parsed = ast.dump(ast.parse(mutated))
+            reparsed = find_statement(ast.parse(mutated), statement)
         except (SyntaxError, ValueError):
             continue
-        if parsed != ast.dump(expected) or parsed == expected_base:
+        # The text edit must mean exactly the intended tree edit: compared on the enclosing statement only,
+        # since nothing outside it changed.
+        original_dump = ast.dump(statement)
+        undo = mutate(node)
+        expected_dump = ast.dump(statement)
+        undo()
+        if reparsed is None or ast.dump(reparsed) != expected_dump or expected_dump == original_dump:
             continue
         taken[kind] += 1
         first = source.line_of(min(start for start, _, _ in edits))
         last = source.line_of(max(end for _, end, _ in edits))
         # Every replacement keeps the line count, so the mutant differs from the file in lines first..last only.
         new_lines = mutated.split("\n")[first - 1 : last]
-        original = source.content[edits[0][0] : edits[0][1]]
-        # A padded `(None\n)` is shown as what it means.
-        replacement = "None" if kind == "return-none" else edits[0][2]
         answer.append(
             {
                 "kind": kind,
@@ -344,8 +369,9 @@ def mutate_file(path, content, lines, limit):
                 "startLine": first,
                 "endLine": last,
                 "text": "\n".join(new_lines),
-                "original": original,
-                "replacement": replacement,
+                "original": source.content[edits[0][0] : edits[0][1]],
+                # A padded `(None\n)` is shown as what it means.
+                "replacement": "None" if kind == "return-none" else edits[0][2],
             }
         )
     return answer

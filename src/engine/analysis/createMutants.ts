@@ -10,6 +10,8 @@ import type { MutationCandidate } from './MutationCandidate.js';
 import { runPythonTool } from './runPythonTool.js';
 
 const SCRIPT_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/i;
+/** Declaration files hold types only: nothing in them runs. */
+const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
 const candidateSchema = z.object({
   kind: z.enum(MUTANT_KINDS),
   line: z.number().int().positive(),
@@ -46,7 +48,7 @@ export async function createMutants(options: {
 }): Promise<Mutant[]> {
   const limit = options.limit ?? 4;
   const files = options.changes
-    .filter((change): change is FileChange & { after: string } => change.after !== null && (change.path.endsWith('.py') || SCRIPT_FILE.test(change.path)))
+    .filter((change): change is FileChange & { after: string } => change.after !== null && (change.path.endsWith('.py') || (SCRIPT_FILE.test(change.path) && !DECLARATION_FILE.test(change.path))))
     .map((change) => ({ path: change.path, content: change.after, lines: lineChanges(change).added.map((added) => added.line) }))
     .filter((file) => file.lines.length > 0);
   if (limit <= 0 || files.length === 0) return [];

@@ -127,7 +127,8 @@ describe('createMutants on Python', () => {
 
   it('mutates nothing outside the changed lines and no other files, and refuses Python that does not parse', async () => {
     const change: FileChange = { path: 'm.py', before: 'def f(a):\n    return a < 1\n', after: 'def f(a):\n    return a < 1\n\n\nNAME = "x"\n' };
-    expect(await mutants([change, { path: 'notes.md', before: null, after: 'x = 1 < 2\n' }, { path: 'gone.py', before: 'x = 1 < 2\n', after: null }])).toEqual([]);
+    const declarations: FileChange = { path: 'src/types.d.ts', before: null, after: 'export declare const LIMIT = 1;\nexport declare function f(a: number): boolean;\n' };
+    expect(await mutants([change, declarations, { path: 'notes.md', before: null, after: 'x = 1 < 2\n' }, { path: 'gone.py', before: 'x = 1 < 2\n', after: null }])).toEqual([]);
     expect(await mutants([TAX], 0)).toEqual([]);
     await expect(mutants([{ path: 'bad.py', before: null, after: 'def f(:\n' }])).rejects.toThrow(AnalysisToolError);
   });
