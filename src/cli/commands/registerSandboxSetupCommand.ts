@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DependencySetupError } from '../../engine/sandbox/docker/DependencySetupError.js';
-import { chooseSetupCommand } from '../../engine/sandbox/docker/chooseSetupCommand.js';
+import { PYTHON_DEPS_DIR, chooseSetupCommand } from '../../engine/sandbox/docker/chooseSetupCommand.js';
 import { dependencyCacheVolume } from '../../engine/sandbox/docker/dependencyCacheVolume.js';
 import { discoverDockerEndpoint } from '../../engine/sandbox/docker/discoverDockerEndpoint.js';
 import { ensureSandboxImage } from '../../engine/sandbox/docker/ensureSandboxImage.js';
@@ -15,7 +15,8 @@ import { CliUsageError } from '../CliUsageError.js';
 /**
  * `nightshift sandbox setup --project DIR --allow-network`: installs the project's dependencies in a one-off
  * Docker container with network, the only Nightshift step that may use it. Without `--allow-network` it
- * refuses before touching Docker. Exit 0 when the install exits 0, else 1; the log is kept under
+ * refuses before touching Docker. The install writes into the project (`.nightshift-deps` for Python,
+ * `node_modules` for Node), which sessions link read-only. Exit 0 when the install exits 0, else 1; the log is kept under
  * `<data-dir>/reports/setup-<timestamp>.log`.
  */
 export function registerSandboxSetupCommand(group: Command): void {
@@ -51,6 +52,10 @@ export function registerSandboxSetupCommand(group: Command): void {
         logPath,
         onLine: (line) => process.stdout.write(`${line}\n`),
       });
+      if (exitCode === 0) {
+        const where = chosen.stack === 'python' ? `${PYTHON_DEPS_DIR} (on every command's PYTHONPATH)` : 'node_modules (its .bin on every command\'s PATH)';
+        process.stdout.write(`setup done: sessions link ${where} read-only into their workspace, in every sandbox\n`);
+      }
       process.exitCode = exitCode === 0 ? 0 : 1;
     });
 }

@@ -3,7 +3,10 @@ import { join, resolve } from 'node:path';
 import { DependencySetupError } from './DependencySetupError.js';
 import type { SandboxStack } from './sandboxImageName.js';
 
-/** Where Python dependencies go: inside the project, so the session sandbox sees them without network. */
+/**
+ * Where Python dependencies go: inside the project, which sessions link read-only into the workspace (it is in
+ * the default `linkDirs`) and put on every command's PYTHONPATH, in every sandbox.
+ */
 export const PYTHON_DEPS_DIR = '.nightshift-deps';
 
 /**
@@ -33,7 +36,7 @@ export function chooseSetupCommand(options: {
       projectDir,
     });
   }
-  if (python) return { command: `python3 -m pip install --target ${PYTHON_DEPS_DIR} -r requirements.txt`, stack: 'python', source: 'requirements.txt' };
+  if (python) return { command: `python3 -m pip install --upgrade --target ${PYTHON_DEPS_DIR} -r requirements.txt`, stack: 'python', source: 'requirements.txt' };
   if (node) return { command: 'npm ci', stack: 'node', source: 'package-lock.json' };
   throw new DependencySetupError({
     code: 'SETUP_COMMAND_UNKNOWN',

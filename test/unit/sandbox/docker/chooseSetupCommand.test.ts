@@ -14,7 +14,7 @@ function project(files: Record<string, string>): string {
 describe('chooseSetupCommand', () => {
   it('installs requirements.txt into .nightshift-deps with pip in the python image', () => {
     expect(chooseSetupCommand({ projectDir: project({ 'requirements.txt': 'requests\n', 'calc.py': '' }) })).toEqual({
-      command: 'python3 -m pip install --target .nightshift-deps -r requirements.txt',
+      command: 'python3 -m pip install --upgrade --target .nightshift-deps -r requirements.txt',
       stack: 'python',
       source: 'requirements.txt',
     });
