@@ -12,7 +12,7 @@ import { makeTempDir } from '../../../utils/makeTempDir.js';
 
 const found = await findTestDocker();
 const docker = found.docker;
-const python: StackProfile = { name: 'python-pytest', testCommand: 'true', testFileCommand: () => 'true', isTestFile: () => false, sourceLanguage: 'python' };
+const python: StackProfile = { name: 'python-pytest', testCommand: 'true', testFileCommand: () => 'true', isTestFile: () => false, sourceLanguage: 'python', runner: 'pytest' };
 const IMPORT_FLASK = 'python3 -c "import flask, importlib.metadata; print(importlib.metadata.version(\'flask\').split(\'.\')[0])"';
 
 describe.skipIf(!docker)(dockerSkipNote(found, 'project image layer'), () => {

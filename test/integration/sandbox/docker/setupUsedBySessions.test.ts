@@ -14,7 +14,7 @@ import { makeTempDir } from '../../../utils/makeTempDir.js';
 
 const found = await findTestDocker();
 const docker = found.docker;
-const python: StackProfile = { name: 'python-pytest', testCommand: 'true', testFileCommand: () => 'true', isTestFile: () => false, sourceLanguage: 'python' };
+const python: StackProfile = { name: 'python-pytest', testCommand: 'true', testFileCommand: () => 'true', isTestFile: () => false, sourceLanguage: 'python', runner: 'pytest' };
 
 /** A wheel of the package `greet` (WORD = "hello"), so pip installs offline. */
 function writeWheel(dir: string): string {
@@ -66,7 +66,7 @@ describe.skipIf(!docker)(dockerSkipNote(found, 'dependency setup used by session
       return join(projectDir, dir);
     });
     expect(readOnlyDirs).toEqual([join(projectDir, '.nightshift-deps')]);
-    for (const kind of ['docker', ...(bubblewrapWorks() ? ['native'] : [])] as const) {
+    for (const kind of bubblewrapWorks() ? (['docker', 'native'] as const) : (['docker'] as const)) {
       const sandbox = await createSandboxFactory({ preference: kind })({ sessionId: 'setup-test', workspaceDir, stack: python, config, readOnlyDirs });
       try {
         const result = await sandbox.run({ command: 'python3 -c "import greet; print(greet.WORD)"', workspaceDir, timeoutMs: 30_000, outputLimitBytes: 4096 });
