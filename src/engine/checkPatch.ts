@@ -5,11 +5,13 @@ import type { GateReport } from '../shared/gateReportSchema.js';
 import type { TaskSpec } from '../shared/taskSpecSchema.js';
 import { checkPathSafety } from './gates/checkPathSafety.js';
 import { runGates } from './gates/runGates.js';
+import { formatTaskText } from './loop/formatTaskText.js';
 import type { Sandbox } from './ports/Sandbox.js';
 import type { SandboxFactory } from './ports/SandboxFactory.js';
 import type { Vcs } from './ports/Vcs.js';
 import { detectStack } from './stack/detectStack.js';
 import { loadProjectConfig } from './stack/loadProjectConfig.js';
+import { runTestsWithReport } from './testing/runTestsWithReport.js';
 import { changesFromUnifiedDiff } from './workspace/changesFromUnifiedDiff.js';
 import { writeChanges } from './workspace/writeChanges.js';
 
@@ -57,10 +59,14 @@ export async function checkPatch(options: {
     const stack = await detectStack({ root: workspaceDir, config });
     // Only a change the path-safety rail accepts is written: no symlink, binary or file/folder clash on disk.
     const safe = checkPathSafety({ workspaceDir, changes }).passed;
+    sandbox = await options.createSandbox({ sessionId: `gate-${process.pid}`, workspaceDir, stack, config, readOnlyDirs });
+    // The suite at HEAD, before the patch: what the suite rail holds the patched suite to.
+    const baseline = safe ? await runTestsWithReport({ sandbox, workspaceDir, config, stack, label: 'baseline', ...(options.signal ? { signal: options.signal } : {}) }) : null;
     if (safe) await writeChanges({ root: workspaceDir, changes, side: 'after' });
     const planned = options.task.targetFiles.length > 0 ? options.task.targetFiles : changes.map((change) => change.path);
-    sandbox = await options.createSandbox({ sessionId: `gate-${process.pid}`, workspaceDir, stack, config, readOnlyDirs });
     return await runGates({
+      taskText: formatTaskText({ task: options.task }),
+      baseline: baseline?.report ?? null,
       workspaceDir,
       changes,
       scope: { plannedFiles: planned, testFiles: changes.map((change) => change.path).filter((path) => stack.isTestFile(path)) },

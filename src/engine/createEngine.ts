@@ -15,6 +15,7 @@ import { DirectModeError } from './loop/DirectModeError.js';
 import { runTask } from './loop/runTask.js';
 import type { Clock } from './ports/Clock.js';
 import type { ModelClient } from './ports/ModelClient.js';
+import type { TestReport } from '../shared/testReportSchema.js';
 import type { Sandbox } from './ports/Sandbox.js';
 import type { SandboxFactory } from './ports/SandboxFactory.js';
 import type { SessionRecord, Store, TaskRunRecord } from './ports/Store.js';
@@ -156,6 +157,7 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
     sandbox ??= await createSessionSandbox(deps, session.id, { workspaceDir, config, stack, readOnlyDirs });
     const activeSandbox = sandbox;
     const commandLog = createCommandLog({ store, clock, sessionId: session.id, sandbox: activeSandbox, emit });
+    const baselines = new Map<string, TestReport | null>();
 
     const taskRuns = store.listTaskRuns(session.id);
     emit({
@@ -232,6 +234,7 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
           reportsDir: deps.reportsDir,
           headOid,
           expectedBranchOid,
+          baselines,
           stack,
           config,
           models: deps.models,

@@ -41,6 +41,7 @@ export async function runPythonTool<T>(options: {
       // -I: no user site-packages or PYTHON* variables; -B: no bytecode beside the helper.
       command: `python3 -I -B ${relativeDir}/tool.py ${relativeDir}/input.json`,
       workspaceDir: options.workspaceDir,
+      label: `analysis:${options.tool}`,
       timeoutMs: options.config.commandTimeoutMs,
       outputLimitBytes: options.config.outputLimitBytes * 16,
       ...(options.signal ? { signal: options.signal } : {}),

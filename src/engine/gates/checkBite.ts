@@ -1,20 +1,42 @@
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { RailResult } from '../../shared/railResultSchema.js';
+import type { TestCaseResult } from '../../shared/testReportSchema.js';
+import { analyzeTestFiles } from '../analysis/analyzeTestFiles.js';
+import { createMutants } from '../analysis/createMutants.js';
+import { stubChanges } from '../analysis/stubChanges.js';
+import type { TestAnalysis } from '../analysis/TestFileAnalysis.js';
 import type { Sandbox } from '../ports/Sandbox.js';
 import type { FileChange } from '../ports/Vcs.js';
 import type { StackProfile } from '../stack/StackProfile.js';
+import { describeTestRun } from '../testing/describeTestRun.js';
+import type { TestRun } from '../testing/TestRun.js';
+import { runTestsWithReport } from '../testing/runTestsWithReport.js';
 import { writeChanges } from '../workspace/writeChanges.js';
 import { classifyCommandFailure } from './classifyCommandFailure.js';
 import { commandOutput } from './commandOutput.js';
 import { describeCommandFailure } from './describeCommandFailure.js';
 import { keyErrorLine } from './keyErrorLine.js';
-import { runRailCommand } from './runRailCommand.js';
+
+/** A failure that only says a module or name is absent: the test touched the code, it did not judge it. */
+const ABSENCE = /ModuleNotFoundError|No module named|ImportError|cannot import name|Cannot find (?:module|package)|ERR_MODULE_NOT_FOUND|does not provide an export named|Failed to (?:load|resolve) (?:url|import)|is not defined\b|has no attribute|is not a function|is not a constructor/;
+/** Mutants tried per change. */
+const MUTANT_LIMIT = 4;
+/** A mutant run may take this many times the real run (a mutant can loop forever), and at least the floor. */
+const MUTANT_TIME_FACTOR = 5;
+const MUTANT_TIME_FLOOR_MS = 15_000;
 
 /**
- * Rail `bite`: the new or changed tests must fail without the code change and pass with it. The non-test
- * changes are reverted on disk, the tests run (must fail), the changes are restored (always, even when the
- * run throws or is cancelled) and the tests run again (must pass). A change with no test change fails: no
- * test exercises it.
+ * Rail `bite`: the change's new (or changed) tests must judge its behaviour, not its presence.
+ * 1. Each such test asserts something, and not only that a name exists (static analysis).
+ * 2. With the code, they are collected and pass (from the runner's report, not its exit code).
+ * 3. With the code stubbed (the same names and signatures, no behaviour: see `stubChanges`), each fails;
+ *    one that passes does not test the change. Failing only on a missing name or module proves nothing by
+ *    itself, so then step 4 must decide.
+ * 4. A few mutants of the changed lines (flipped comparison, off-by-one, returned None...): the tests must
+ *    kill at least one; the kill rate is reported.
+ * The workspace is restored to the change after every run, even when one throws or is cancelled. When the
+ * runner's report cannot be read (a custom test command), the tests must fail with the code reverted and
+ * pass with it, judged by exit code, and the detail says so.
  */
 export async function checkBite(options: {
   /** Absolute path of the workspace root, holding the changes applied. */
@@ -34,45 +56,196 @@ export async function checkBite(options: {
   /** Cancels the test runs; the workspace is restored, then the abort reason is thrown. */
   signal?: AbortSignal;
 }): Promise<RailResult> {
-  const tests = options.changes.filter((change) => options.isTest(change.path) && change.after !== null).map((change) => change.path);
+  const testChanges = options.changes.filter((change) => options.isTest(change.path) && change.after !== null);
+  const tests = testChanges.map((change) => change.path);
   if (tests.length === 0) {
-    return {
-      name: 'bite',
-      passed: false,
-      failureType: 'bite',
-      detail: 'no test exercises this change: it adds or changes no test file. Add a test that fails without the change.',
-    };
+    return { name: 'bite', passed: false, failureType: 'bite', detail: 'no test exercises this change: it adds or changes no test file. Add a test that fails without the change.' };
   }
   const code = options.changes.filter((change) => !options.isTest(change.path));
-  const command = options.stack.testFileCommand(tests);
+  if (options.stack.runner === null) return checkBiteByExitCode({ ...options, tests, code });
+  const withSignal = options.signal ? { signal: options.signal } : {};
+  const fail = (detail: string, failureType: RailResult['failureType'] = 'bite', file = tests[0]): RailResult => ({
+    name: 'bite',
+    passed: false,
+    failureType,
+    detail,
+    ...(file ? { file } : {}),
+  });
 
-  let withoutCode;
+  const targets = await newTests({ ...options, testChanges });
+  const unasserted: string[] = [];
+  for (const test of targets) {
+    if (test.assertions.length === 0) unasserted.push(`${test.id} (line ${test.line}) asserts nothing: it passes whatever the code does`);
+    else if (test.existenceOnly) unasserted.push(`${test.id} (line ${test.line}) only checks that a name exists, not what it does`);
+  }
+  if (unasserted.length > 0) return fail(`${unasserted.join('\n')}\nAssert on the behaviour the task asks for (return values, state, raised errors).`, 'bite', targets.find((test) => unasserted.some((line) => line.startsWith(test.id)))?.id.split('::')[0]);
+  if (targets.length === 0) {
+    return fail(`the changed test files add or change no test: ${tests.join(', ')}. Add a test for the new behaviour.`);
+  }
+
+  const run = (label: string, timeoutMs?: number) =>
+    runTestsWithReport({ ...options, files: tests, label, ...(timeoutMs === undefined ? {} : { timeoutMs }), ...withSignal });
+  const withCode = await run('bite:with-code');
+  options.signal?.throwIfAborted();
+  const judged = judgeTargets(withCode, targets);
+  const notPassing = judged.filter((entry) => entry.results.length === 0 || entry.results.some((result) => result.outcome !== 'passed'));
+  if (withCode.report === null || withCode.report.loadErrors.length > 0 || notPassing.length > 0) {
+    const lines = withCode.report === null ? [`no test report: ${withCode.reportProblem}`] : [
+      ...withCode.report.loadErrors.map((error) => `${error.file} could not be loaded: ${firstLine(error.message)}`),
+      ...notPassing.map((entry) =>
+        entry.results.length === 0
+          ? `${entry.test.id} was not run: the runner did not report it (not collected, or the process ended early)`
+          : `${entry.test.id} ${entry.results.find((result) => result.outcome !== 'passed')?.outcome}: ${firstLine(entry.results.find((result) => result.outcome !== 'passed')?.message ?? '')}`,
+      ),
+    ];
+    return fail(`${lines.join('\n')}\nthe new tests must run and pass with the code change\n${describeTestRun(withCode)}`, classifyCommandFailure({ result: withCode.result, localPaths: options.localPaths }) === 'environment' ? 'environment' : 'patch');
+  }
+
+  const stubs = await stubChanges({ changes: code, sandbox: options.sandbox, workspaceDir: options.workspaceDir, config: options.config, ...withSignal });
+  let stubbed: TestRun;
   try {
-    await writeChanges({ root: options.workspaceDir, changes: code, side: 'before' });
-    withoutCode = await runRailCommand({ ...options, command });
+    await writeChanges({ root: options.workspaceDir, changes: stubs, side: 'after' });
+    stubbed = await run('bite:stubbed');
   } finally {
-    await writeChanges({ root: options.workspaceDir, changes: code, side: 'after' });
+    await writeChanges({ root: options.workspaceDir, changes: stubs, side: 'before' });
   }
   options.signal?.throwIfAborted();
-  if (withoutCode.outcome === 'exited' && withoutCode.exitCode === 0) {
-    return {
-      name: 'bite',
-      passed: false,
-      failureType: 'bite',
-      file: tests[0],
-      detail: `the tests pass without the code change, so they do not exercise it: ${tests.join(', ')}\n$ ${command}  (exit 0 with ${code.length === 0 ? 'no code changes to revert' : `${code.length} code file(s) reverted`})`,
-    };
+  const stubJudged = judgeTargets(stubbed, targets);
+  const passingWithoutBehaviour = stubJudged.filter((entry) => entry.results.length > 0 && entry.results.every((result) => result.outcome === 'passed' || result.outcome === 'skipped'));
+  if (passingWithoutBehaviour.length > 0) {
+    return fail(
+      `${passingWithoutBehaviour.map((entry) => `${entry.test.id} passes with the code stubbed out (same names, no behaviour): it does not test what the change does`).join('\n')}\n${code.length === 0 ? 'The change has no code to stub: tests alone change nothing.\n' : ''}Assert on the results the task asks for.`,
+    );
   }
+  const byAbsence = stubbed.report === null || stubbed.report.loadErrors.length > 0 || stubJudged.every((entry) => entry.results.length === 0 || entry.results.every((result) => ABSENCE.test(result.message ?? '')));
 
-  const withCode = await runRailCommand({ ...options, command });
-  if (withCode.outcome === 'exited' && withCode.exitCode === 0) {
-    const why = withoutCode.outcome === 'timeout' ? 'time out' : `fail (${keyErrorLine(commandOutput(withoutCode)) || `exit ${withoutCode.exitCode}`})`;
-    return { name: 'bite', passed: true, detail: `the tests ${why} without the code change and pass with it` };
+  const mutants = await createMutants({ changes: code, limit: MUTANT_LIMIT, sandbox: options.sandbox, workspaceDir: options.workspaceDir, config: options.config, ...withSignal });
+  const mutantTimeout = Math.min(options.config.commandTimeoutMs, Math.max(MUTANT_TIME_FLOOR_MS, withCode.result.durationMs * MUTANT_TIME_FACTOR));
+  const survived: string[] = [];
+  const killed: string[] = [];
+  for (const mutant of mutants) {
+    const original = code.find((change) => change.path === mutant.file);
+    if (!original || original.after === null) continue;
+    const swap = [{ path: mutant.file, before: original.after, after: mutant.content }];
+    let mutantRun: TestRun;
+    try {
+      await writeChanges({ root: options.workspaceDir, changes: swap, side: 'after' });
+      mutantRun = await run('bite:mutant', mutantTimeout);
+    } finally {
+      await writeChanges({ root: options.workspaceDir, changes: swap, side: 'before' });
+    }
+    options.signal?.throwIfAborted();
+    const allPass = judgeTargets(mutantRun, targets).every((entry) => entry.results.length > 0 && entry.results.every((result) => result.outcome === 'passed'));
+    (allPass && mutantRun.report !== null && mutantRun.report.loadErrors.length === 0 ? survived : killed).push(mutant.description);
+  }
+  const rate = mutants.length === 0 ? 'no mutable changed line' : `${killed.length}/${mutants.length} mutants killed`;
+  if (mutants.length > 0 && killed.length === 0) {
+    return fail(`the new tests pass with every mutant of the changed code, so they do not check what it computes (${rate}):\n${survived.map((line) => `  survived: ${line}`).join('\n')}\nAssert exact results, including edge cases.`);
+  }
+  if (mutants.length === 0 && byAbsence) {
+    return fail(`the new tests fail without the code only because a name or module is missing, and no mutant could check them further:\n${firstLine(stubbed.report?.loadErrors[0]?.message ?? stubJudged[0]?.results[0]?.message ?? stubbed.reportProblem ?? '')}`);
+  }
+  const how = byAbsence ? 'fail without the code (a missing name)' : 'fail with the code stubbed out';
+  return {
+    name: 'bite',
+    passed: true,
+    detail: `${targets.length} new or changed test(s) ${how} and pass with it; ${rate}${survived.length > 0 ? ` (survived: ${survived.join('; ')})` : ''}`,
+  };
+}
+
+/** The tests a change adds or whose assertions it changes, from the test files' source before and after. */
+async function newTests(options: {
+  testChanges: FileChange[];
+  sandbox: Sandbox;
+  workspaceDir: string;
+  config: ProjectConfig;
+  signal?: AbortSignal;
+}): Promise<TestAnalysis[]> {
+  const analyses = await analyzeTestFiles({
+    files: options.testChanges.map((change) => ({ path: change.path, content: change.after ?? '' })),
+    sandbox: options.sandbox,
+    workspaceDir: options.workspaceDir,
+    config: options.config,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const previous = await analyzeTestFiles({
+    files: options.testChanges.filter((change) => change.before !== null).map((change) => ({ path: change.path, content: change.before ?? '' })),
+    sandbox: options.sandbox,
+    workspaceDir: options.workspaceDir,
+    config: options.config,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const targets: TestAnalysis[] = [];
+  for (const change of options.testChanges) {
+    const before = new Map<string, string[]>();
+    for (const test of previous.get(change.path)?.tests ?? []) before.set(test.id, [...(before.get(test.id) ?? []), assertionsOf(test)]);
+    for (const test of analyses.get(change.path)?.tests ?? []) {
+      const earlier = before.get(test.id);
+      const index = earlier?.indexOf(assertionsOf(test)) ?? -1;
+      if (earlier && index !== -1) earlier.splice(index, 1);
+      else if (!test.markers.some((marker) => marker.kind === 'skip' || marker.kind === 'todo')) targets.push(test);
+    }
+  }
+  return targets;
+}
+
+function assertionsOf(test: TestAnalysis): string {
+  return test.assertions.map((assertion) => assertion.text).join('\n');
+}
+
+/** Each target test with the reported results that are it (parametrised and generated titles included). */
+function judgeTargets(run: TestRun, targets: TestAnalysis[]): Array<{ test: TestAnalysis; results: TestCaseResult[] }> {
+  const reported = run.report?.tests ?? [];
+  return targets.map((test) => ({ test, results: reported.filter((result) => sameTest(test.id, result.id)) }));
+}
+
+function sameTest(staticId: string, reportedId: string): boolean {
+  if (staticId === reportedId || reportedId.startsWith(`${staticId}[`)) return true;
+  if (!/%[sdifjoO#%]|\$\{|\$\w/.test(staticId)) return false;
+  const pattern = staticId
+    .split(/(%[sdifjoO#%]|\$\{[^}]*\}|\$\w+)/)
+    .map((part, index) => (index % 2 === 1 ? '.*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${pattern}$`).test(reportedId);
+}
+
+/** The exit-code judgement, for test commands whose report Nightshift cannot read. */
+async function checkBiteByExitCode(options: {
+  workspaceDir: string;
+  tests: string[];
+  code: FileChange[];
+  stack: StackProfile;
+  sandbox: Sandbox;
+  config: ProjectConfig;
+  localPaths: string[];
+  signal?: AbortSignal;
+}): Promise<RailResult> {
+  const run = (label: string) => runTestsWithReport({ ...options, files: options.tests, label });
+  let withoutCode: TestRun;
+  try {
+    await writeChanges({ root: options.workspaceDir, changes: options.code, side: 'before' });
+    withoutCode = await run('bite:without-code');
+  } finally {
+    await writeChanges({ root: options.workspaceDir, changes: options.code, side: 'after' });
+  }
+  options.signal?.throwIfAborted();
+  const note = `only exit codes are known: ${withoutCode.reportProblem}`;
+  if (withoutCode.result.outcome === 'exited' && withoutCode.result.exitCode === 0) {
+    return { name: 'bite', passed: false, failureType: 'bite', file: options.tests[0] as string, detail: `the tests pass without the code change, so they do not exercise it: ${options.tests.join(', ')} (${note})\n${describeTestRun(withoutCode)}` };
+  }
+  const withCode = await run('bite:with-code');
+  if (withCode.result.outcome === 'exited' && withCode.result.exitCode === 0) {
+    const why = withoutCode.result.outcome === 'timeout' ? 'time out' : `fail (${keyErrorLine(commandOutput(withoutCode.result)) || `exit ${withoutCode.result.exitCode}`})`;
+    return { name: 'bite', passed: true, detail: `the tests ${why} without the code change and pass with it (${note})` };
   }
   return {
     name: 'bite',
     passed: false,
-    failureType: classifyCommandFailure({ result: withCode, localPaths: options.localPaths }),
-    detail: describeCommandFailure({ summary: 'the new tests fail with the code change', command, result: withCode }),
+    failureType: classifyCommandFailure({ result: withCode.result, localPaths: options.localPaths }),
+    detail: describeCommandFailure({ summary: 'the new tests fail with the code change', command: withCode.command, result: withCode.result }),
   };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
 }

@@ -1,6 +1,9 @@
 import type { FailureType } from '../../shared/failureType.js';
+import type { TestReport } from '../../shared/testReportSchema.js';
 import type { SandboxResult } from '../ports/Sandbox.js';
 import type { StackProfile } from '../stack/StackProfile.js';
+import { isEnvironmentMessage } from '../testing/isEnvironmentMessage.js';
+import { classifyCommandFailure } from './classifyCommandFailure.js';
 import { commandOutput } from './commandOutput.js';
 import { keyErrorLine } from './keyErrorLine.js';
 
@@ -37,8 +40,10 @@ const SYNTAX = /\b(SyntaxError|IndentationError|TabError)\b|Transform failed|Par
 /**
  * Decides whether a RED run (the new test, before any code exists) fails for the right reason: an assertion
  * or a test that ran and failed, or the module/function under test missing. Not ok when the test passes
- * (`bite`), when the test file itself does not parse or no test was collected (`patch`), when the test
- * runner is missing (`environment`) or on timeout (`timeout`).
+ * (`bite`), when the test file itself does not parse or no test was collected (`patch`), when the machine is
+ * at fault (`environment`: the runner is missing or crashed, a name does not resolve, a module that is none
+ * of the project's own is missing) or on timeout (`timeout`). With the runner's report, each test's own
+ * outcome and message decide; without one, the output is read.
  */
 export function judgeRedRun(options: {
   /** The project's stack; `custom` stacks accept any failing run. */
@@ -47,8 +52,15 @@ export function judgeRedRun(options: {
   result: SandboxResult;
   /** Workspace-relative path of the test file. */
   testFile: string;
+  /** The runner's report of the run, when it could be read. */
+  report?: TestReport | null;
+  /** Workspace-relative paths of the project's files the task is about (planned and test files). */
+  localPaths?: string[];
+  /** The suite's report before the task: tests it names already existed, so they may pass. */
+  baseline?: TestReport | null;
 }): { ok: boolean; reason: string; failureType?: FailureType } {
   const { result, testFile } = options;
+
   if (result.outcome === 'timeout') return { ok: false, failureType: 'timeout', reason: `the test run timed out after ${result.durationMs} ms` };
   if (result.outcome === 'cancelled') return { ok: false, failureType: 'environment', reason: 'the test run was cancelled' };
   const output = commandOutput(result);
@@ -57,6 +69,15 @@ export function judgeRedRun(options: {
   if (result.exitCode === 0) return { ok: false, failureType: 'bite', reason: 'the test passes before any code exists' };
   if (result.exitCode === 126 || result.exitCode === 127 || /command not found|No module named '?(pytest|vitest)\b/.test(output)) {
     return { ok: false, failureType: 'environment', reason: `the test runner is not available: ${key}` };
+  }
+  if (options.report) {
+    const existing = new Set((options.baseline?.tests ?? []).map((test) => test.id));
+    const report = { ...options.report, tests: options.report.tests.filter((test) => !existing.has(test.id)) };
+    return judgeReport({ report, result, testFile, localPaths: options.localPaths ?? null });
+  }
+  if (isEnvironmentMessage(output)) return { ok: false, failureType: 'environment', reason: `the sandbox, not the test, failed: ${key}` };
+  if (options.localPaths && classifyCommandFailure({ result, localPaths: options.localPaths }) === 'environment') {
+    return { ok: false, failureType: 'environment', reason: `a dependency the sandbox lacks: ${key}` };
   }
   if (CANNOT_LOAD.test(output)) {
     return { ok: false, failureType: 'environment', reason: `the test runner cannot load ${testFile}: ${key}` };
@@ -105,4 +126,39 @@ function syntaxErrorFile(output: string): string | null {
 function pathIs(reported: string, testFile: string): boolean {
   const normalized = testFile.replace(/^\.\//, '');
   return reported === normalized || reported.endsWith(`/${normalized}`);
+}
+
+/** RED from the runner's report: every test of the file must fail, by assertion or by the code being absent. */
+function judgeReport(options: { report: TestReport; result: SandboxResult; testFile: string; localPaths: string[] | null }): { ok: boolean; reason: string; failureType?: FailureType } {
+  const { report, testFile } = options;
+  const mine = report.tests.filter((test) => pathIs(test.file, testFile) || test.file === '');
+  const loadError = report.loadErrors.find((error) => error.file === null || pathIs(error.file, testFile)) ?? report.loadErrors[0];
+  const problems = [...(loadError ? [loadError.message] : []), ...mine.filter((test) => test.outcome !== 'passed' && test.outcome !== 'skipped').map((test) => test.message ?? '')];
+  const key = keyErrorLine(problems.join('\n')) || keyErrorLine(commandOutput(options.result));
+  if (problems.some(isEnvironmentMessage)) return { ok: false, failureType: 'environment', reason: `the sandbox, not the test, failed: ${key}` };
+  const { localPaths } = options;
+  const missingElsewhere = localPaths
+    ? problems.find((message) => classifyCommandFailure({ result: { ...options.result, stdout: message, stderr: '', exitCode: 1 }, localPaths }) === 'environment')
+    : undefined;
+  if (missingElsewhere !== undefined) return { ok: false, failureType: 'environment', reason: `a dependency the sandbox lacks: ${keyErrorLine(missingElsewhere)}` };
+  if (loadError) {
+    if (SYNTAX.test(loadError.message) && !/does not provide an export named/.test(loadError.message)) {
+      const syntaxFile = syntaxErrorFile(loadError.message);
+      const inTest = syntaxFile === null || syntaxFile === '' || pathIs(syntaxFile, testFile);
+      return { ok: false, failureType: 'patch', reason: inTest ? `the test file itself does not parse: ${key}` : `a file the test imports does not parse (${syntaxFile}): ${key}` };
+    }
+    if (MISSING_CODE.some((pattern) => pattern.test(loadError.message))) return { ok: true, reason: `the test fails because the code under test does not exist yet: ${key}` };
+    if (CANNOT_LOAD.test(loadError.message)) return { ok: false, failureType: 'environment', reason: `the test runner cannot load ${testFile}: ${key}` };
+    return { ok: false, failureType: 'patch', reason: `the test file cannot be loaded: ${key}` };
+  }
+  const executed = mine.filter((test) => test.outcome !== 'skipped');
+  if (executed.length === 0) return { ok: false, failureType: 'patch', reason: `no test was collected from ${testFile}; name tests test_* (pytest) or use test()/it()` };
+  const passing = executed.filter((test) => test.outcome === 'passed');
+  if (passing.length > 0) {
+    return { ok: false, failureType: 'bite', reason: `the test passes before any code exists: ${passing.map((test) => test.id).join(', ')}` };
+  }
+  if (executed.every((test) => MISSING_CODE.some((pattern) => pattern.test(test.message ?? '')))) {
+    return { ok: true, reason: `the test fails because the code under test does not exist yet: ${key}` };
+  }
+  return { ok: true, reason: `the test fails: ${key}` };
 }

@@ -1,16 +1,18 @@
+/** Banner lines runners draw around sections (`⎯⎯⎯ Startup Error ⎯⎯⎯`, `==== ERRORS ====`): headings, not errors. */
+const DECORATION = /^\s*(?:[⎯─━═=_*#~-]{3,}.*[⎯─━═=_*#~-]{3,}|[⎯─━═=_*#~-]{3,})\s*$/;
 /** Longest key line kept; it heads a rail's detail and feeds the fingerprint. */
 const MAX_LINE = 300;
 
 /**
  * Picks the line of test or tool output that best says what went wrong: pytest's `E` lines first, then a
  * TAP failure with its error message, then a line naming an error or exception, then a failing test
- * (`not ok`, `FAIL`), then the last line.
+ * (`not ok`, `FAIL`), then the last line. Section banners are never picked.
  */
 export function keyErrorLine(output: string): string {
   const lines = output
     .split('\n')
     .map((line) => line.trimEnd())
-    .filter((line) => line.trim() !== '');
+    .filter((line) => line.trim() !== '' && !DECORATION.test(line));
   const pick =
     lines.find((line) => /^E\s+\S/.test(line)) ??
     tapFailure(lines) ??

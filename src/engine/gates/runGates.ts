@@ -1,6 +1,7 @@
 import type { GateReport } from '../../shared/gateReportSchema.js';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { RailResult } from '../../shared/railResultSchema.js';
+import type { TestReport } from '../../shared/testReportSchema.js';
 import type { Sandbox } from '../ports/Sandbox.js';
 import type { FileChange } from '../ports/Vcs.js';
 import type { StackProfile } from '../stack/StackProfile.js';
@@ -42,6 +43,14 @@ export async function runGates(options: {
   sandbox: Sandbox;
   /** False when the changes could not be written to the workspace; command rails are then skipped. */
   applied: boolean;
+  /** The task as the coder saw it; an expected value it names may change. */
+  taskText?: string;
+  /** The suite's report at the commit the change starts from (see `runBaseline`); null when unknown. */
+  baseline?: TestReport | null;
+  /** Receives the suite's report when the suite passes: the baseline for a commit of this change. */
+  onPassingSuite?: (report: TestReport) => void;
+  /** Measures each rail's duration. Default: `Date.now`. */
+  now?: () => number;
   /** Cancels the run: commands are killed, the workspace restored, and the abort reason thrown. */
   signal?: AbortSignal;
 }): Promise<GateReport> {
@@ -52,33 +61,48 @@ export async function runGates(options: {
   const localPaths = [...new Set([...changes.map((change) => change.path), ...scope.plannedFiles, ...scope.testFiles])];
   const withSignal = signal ? { signal } : {};
 
+  const now = options.now ?? Date.now;
   const rails: RailResult[] = [];
-  const pathSafety = checkPathSafety({ workspaceDir, changes });
-  rails.push(pathSafety);
+  const timed = async (check: () => RailResult | Promise<RailResult>): Promise<RailResult> => {
+    const started = now();
+    const rail = await check();
+    signal?.throwIfAborted();
+    const result = { ...rail, durationMs: Math.max(0, Math.round(now() - started)) };
+    rails.push(result);
+    return result;
+  };
+  const pathSafety = await timed(() => checkPathSafety({ workspaceDir, changes }));
   const skipCommands = !options.applied
     ? 'the changes could not be written to the workspace'
     : pathSafety.passed
       ? null
       : 'a path is unsafe (see path-safety), so no command runs on this change';
-  const skipped = (name: 'bite' | 'suite'): RailResult => ({ name, passed: false, skipped: true, detail: `not run: ${skipCommands}` });
+  const skipped = (name: 'bite' | 'suite'): RailResult => ({ name, passed: false, skipped: true, detail: `not run: ${skipCommands}`, durationMs: 0 });
 
-  rails.push(checkProtectedPaths({ changes, protectedPaths: config.protectedPaths }));
-  rails.push(checkScope({ changes, plannedFiles: scope.plannedFiles, testFiles: scope.testFiles }));
-  rails.push(await checkSyntax({ workspaceDir, changes, sandbox, config, skipCommands, localPaths, ...withSignal }));
-  signal?.throwIfAborted();
+  await timed(() => checkProtectedPaths({ changes, protectedPaths: config.protectedPaths }));
+  await timed(() => checkScope({ changes, plannedFiles: scope.plannedFiles, testFiles: scope.testFiles }));
+  await timed(() => checkSyntax({ workspaceDir, changes, sandbox, config, skipCommands, localPaths, ...withSignal }));
   for (const name of ['lint', 'typecheck'] as const) {
     const command = name === 'lint' ? config.lintCommand : config.typecheckCommand;
-    rails.push(await checkCommandRail({ name, command, workspaceDir, sandbox, config, skipCommands, localPaths, ...withSignal }));
-    signal?.throwIfAborted();
+    await timed(() => checkCommandRail({ name, command, workspaceDir, sandbox, config, skipCommands, localPaths, ...withSignal }));
   }
-  rails.push(checkTestIntegrity({ changes, isTest }));
-  rails.push(checkDiffSize({ changes, maxDiffLines: config.maxDiffLines }));
-  rails.push(checkStubs({ changes, isTest }));
+  await timed(() => checkTestIntegrity({ changes, isTest, taskText: options.taskText ?? '', sandbox, workspaceDir, config, ...withSignal }));
+  await timed(() => checkDiffSize({ changes, maxDiffLines: config.maxDiffLines }));
+  await timed(() => checkStubs({ changes, isTest }));
   if (skipCommands === null) {
-    rails.push(await checkBite({ workspaceDir, changes, isTest, stack, sandbox, config, localPaths, ...withSignal }));
-    signal?.throwIfAborted();
-    rails.push(await checkSuite({ workspaceDir, stack, sandbox, config, localPaths, ...withSignal }));
-    signal?.throwIfAborted();
+    await timed(() => checkBite({ workspaceDir, changes, isTest, stack, sandbox, config, localPaths, ...withSignal }));
+    await timed(() =>
+      checkSuite({
+        workspaceDir,
+        stack,
+        sandbox,
+        config,
+        localPaths,
+        baseline: options.baseline ?? null,
+        ...(options.onPassingSuite ? { onPassingReport: options.onPassingSuite } : {}),
+        ...withSignal,
+      }),
+    );
   } else {
     rails.push(skipped('bite'), skipped('suite'));
   }

@@ -12,6 +12,8 @@ import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { RailResult } from '../../shared/railResultSchema.js';
 import { reviewVerdictSchema, type ReviewVerdict } from '../../shared/reviewVerdictSchema.js';
 import type { TaskStatus } from '../../shared/taskStatus.js';
+import type { TestReport } from '../../shared/testReportSchema.js';
+import { runTestsWithReport } from '../testing/runTestsWithReport.js';
 import { failureFingerprint } from '../gates/failureFingerprint.js';
 import { judgeRedRun } from '../gates/judgeRedRun.js';
 import { runGates } from '../gates/runGates.js';
@@ -51,8 +53,13 @@ export interface TaskContext extends Pick<EngineDeps, 'models' | 'store' | 'vcs'
   repoRoot: string;
   workspaceDir: string;
   reportsDir: string;
-  /** Commit the delivery branch points to now. */
+  /** Commit the delivery branch points to now; the workspace holds its tree when the task starts. */
   headOid: string;
+  /**
+   * The suite's report per commit for this session (null: none could be read), so the baseline the suite
+   * rail compares with is run once per commit; a delivered commit's entry is the report its gates produced.
+   */
+  baselines: Map<string, TestReport | null>;
   /** What the delivery branch is expected to point to before this task's commit (null: not created). */
   expectedBranchOid: string | null;
   stack: StackProfile;
@@ -114,6 +121,8 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
   let lastDecision: Decision | null = null;
   let lastDiff = '';
   const startedAt = clock.now();
+  const baseline = await ensureBaseline(ctx);
+  let passingSuite: TestReport | null = null;
   // A crash can land between starting an attempt and counting it; the attempt rows are the truth.
   const attemptsBefore = store.listAttempts(taskRun.id).length;
 
@@ -148,7 +157,10 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
       green = await phase('green', () => writeCode(ctx, taskText, currentPlan, verifiedRed.testContent, number, feedback));
       const changes = mergeChanges({ sets: [verifiedRed.changes, green] });
       lastDiff = unifiedDiff({ changes });
-      await phase('gates', () => gate(ctx, attempt.id, number, currentPlan, changes, railsFired));
+      passingSuite = null;
+      await phase('gates', () =>
+        gate(ctx, { attemptId: attempt.id, attempt: number, plan: currentPlan, changes, railsFired, taskText, baseline, onPassingSuite: (report) => (passingSuite = report) }),
+      );
       const verdict = await phase('review', () => review(ctx, taskText, currentPlan, changes, number));
       lastReview = verdict.audit;
 
@@ -156,6 +168,7 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
       store.finishAttempt(attempt.id, { decision: 'COMMIT', failureType: null, fingerprint: null, feedback: '', endedAt: clock.now() });
       ctx.emit({ type: 'attempt/decided', at: clock.now(), taskRunId: taskRun.id, attempt: number, decision: 'COMMIT', reason: 'every rail passed and the reviewer said GO' });
       const commit = await phase('deliver', () => deliver(ctx, currentPlan, changes, number));
+      ctx.baselines.set(commit, passingSuite);
       const outcome: TaskOutcome = { status: 'done', reason: `committed ${commit.slice(0, 12)} after ${number} attempt(s)`, commit };
       writeAudit(ctx, { outcome, decision: lastDecision, attempts: number, railsFired, review: lastReview, changes, startedAt });
       return outcome;
@@ -299,15 +312,24 @@ async function writeFailingTest(ctx: TaskContext, taskText: string, plan: Plan, 
     });
   }
   const changes = await applyCoderEdits(ctx, output, false);
-  const result = await ctx.sandbox.run({
-    command: ctx.stack.testFileCommand([plan.testFile]),
-    label: 'red',
+  const run = await runTestsWithReport({
+    sandbox: ctx.sandbox,
     workspaceDir: ctx.workspaceDir,
-    timeoutMs: ctx.config.commandTimeoutMs,
-    outputLimitBytes: ctx.config.outputLimitBytes,
+    config: ctx.config,
+    stack: ctx.stack,
+    files: [plan.testFile],
+    label: 'red',
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
-  const verdict = judgeRedRun({ stack: ctx.stack, result, testFile: plan.testFile });
+  const { result } = run;
+  const verdict = judgeRedRun({
+    stack: ctx.stack,
+    result,
+    testFile: plan.testFile,
+    report: run.report,
+    localPaths: [plan.testFile, ...plan.targetFiles],
+    baseline: ctx.baselines.get(ctx.headOid) ?? null,
+  });
   if (!verdict.ok) {
     await writeChanges({ root: ctx.workspaceDir, changes, side: 'before' });
     const output = `${result.stdout}\n${result.stderr}`.trim();
@@ -384,7 +406,36 @@ async function applyCoderEdits(ctx: TaskContext, output: CoderOutput, keepTest: 
   }
 }
 
-async function gate(ctx: TaskContext, attemptId: number, attempt: number, plan: Plan, changes: FileChange[], railsFired: Record<string, number>) {
+/** The suite's report at the task's starting commit: from the session's cache, or run once now. */
+async function ensureBaseline(ctx: TaskContext): Promise<TestReport | null> {
+  if (ctx.baselines.has(ctx.headOid)) return ctx.baselines.get(ctx.headOid) ?? null;
+  const run = await runTestsWithReport({
+    sandbox: ctx.sandbox,
+    workspaceDir: ctx.workspaceDir,
+    config: ctx.config,
+    stack: ctx.stack,
+    label: 'baseline',
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  });
+  throwIfAborted(ctx.signal);
+  ctx.baselines.set(ctx.headOid, run.report);
+  return run.report;
+}
+
+async function gate(
+  ctx: TaskContext,
+  options: {
+    attemptId: number;
+    attempt: number;
+    plan: Plan;
+    changes: FileChange[];
+    railsFired: Record<string, number>;
+    taskText: string;
+    baseline: TestReport | null;
+    onPassingSuite: (report: TestReport) => void;
+  },
+) {
+  const { attemptId, attempt, plan, changes, railsFired } = options;
   const report: GateReport = await runGates({
     workspaceDir: ctx.workspaceDir,
     changes,
@@ -393,6 +444,10 @@ async function gate(ctx: TaskContext, attemptId: number, attempt: number, plan: 
     config: ctx.config,
     sandbox: ctx.sandbox,
     applied: true,
+    taskText: options.taskText,
+    baseline: options.baseline,
+    onPassingSuite: options.onPassingSuite,
+    now: ctx.clock.now,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   });
   ctx.store.recordRails(attemptId, report.rails);

@@ -36,6 +36,8 @@ export async function runTestsWithReport(options: {
   files?: string[];
   /** What the run is for, recorded with its duration, e.g. `suite` or `bite:stubbed`. */
   label?: string;
+  /** Wall-clock limit in milliseconds. Default `config.commandTimeoutMs`. */
+  timeoutMs?: number;
   /** Cancels the run (it ends as `cancelled`). */
   signal?: AbortSignal;
 }): Promise<TestRun> {
@@ -61,7 +63,7 @@ export async function runTestsWithReport(options: {
       command,
       workspaceDir: options.workspaceDir,
       env,
-      timeoutMs: options.config.commandTimeoutMs,
+      timeoutMs: options.timeoutMs ?? options.config.commandTimeoutMs,
       outputLimitBytes: options.config.outputLimitBytes,
       ...(options.label ? { label: options.label } : {}),
       ...(options.signal ? { signal: options.signal } : {}),

@@ -102,6 +102,6 @@ describe('judgeRedRun', () => {
     expect(judgeRedRun({ stack: pytest, testFile, result: timeout })).toMatchObject({ ok: false, failureType: 'timeout' });
     expect(judgeRedRun({ stack: pytest, testFile, result: exited(1, '', '/usr/bin/python3: No module named pytest\n') })).toMatchObject({ ok: false, failureType: 'environment' });
     expect(judgeRedRun({ stack: nodeTest, testFile, result: exited(127, '', 'sh: 1: node: not found\n') })).toMatchObject({ ok: false, failureType: 'environment' });
-    expect(judgeRedRun({ stack: pytest, testFile, result: exited(3, 'INTERNALERROR> KeyError\n') })).toMatchObject({ ok: false, failureType: 'patch' });
+    expect(judgeRedRun({ stack: pytest, testFile, result: exited(3, 'INTERNALERROR> KeyError\n') })).toMatchObject({ ok: false, failureType: 'environment' });
   });
 });
