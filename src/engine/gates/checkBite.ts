@@ -29,11 +29,12 @@ const MUTANT_TIME_FLOOR_MS = 15_000;
  * Rail `bite`: the change's new (or changed) tests must judge its behaviour, not its presence.
  * 1. Each such test asserts something, and not only that a name exists (static analysis).
  * 2. With the code, they are collected and pass (from the runner's report, not its exit code).
- * 3. With the code stubbed (the same names and signatures, no behaviour: see `stubChanges`), each fails;
- *    one that passes does not test the change. Failing only on a missing name or module proves nothing by
- *    itself, so then step 4 must decide.
+ * 3. With the code stubbed (the same names and signatures, no behaviour: see `stubChanges`), they are run
+ *    again: which fail, and whether by an assertion or only because a name or module is missing.
  * 4. A few mutants of the changed lines (flipped comparison, off-by-one, returned None...): the tests must
- *    kill at least one; the kill rate is reported.
+ *    kill at least one; the kill rate is reported. When the changed code has no mutable line, some new test
+ *    must instead fail by assertion with the code stubbed. Judged as a set, so an invariant test (a field
+ *    kept, an input left unsorted) that holds without the behaviour too sits beside the tests that do not.
  * The workspace is restored to the change after every run, even when one throws or is cancelled. When the
  * runner's report cannot be read (a custom test command), the tests must fail with the code reverted and
  * pass with it, judged by exit code, and the detail says so.
@@ -111,13 +112,12 @@ export async function checkBite(options: {
   }
   options.signal?.throwIfAborted();
   const stubJudged = judgeTargets(stubbed, targets);
-  const passingWithoutBehaviour = stubJudged.filter((entry) => entry.results.length > 0 && entry.results.every((result) => result.outcome === 'passed' || result.outcome === 'skipped'));
-  if (passingWithoutBehaviour.length > 0) {
-    return fail(
-      `${passingWithoutBehaviour.map((entry) => `${entry.test.id} passes with the code stubbed out (same names, no behaviour): it does not test what the change does`).join('\n')}\n${code.length === 0 ? 'The change has no code to stub: tests alone change nothing.\n' : ''}Assert on the results the task asks for.`,
-    );
-  }
-  const byAbsence = stubbed.report === null || stubbed.report.loadErrors.length > 0 || stubJudged.every((entry) => entry.results.length === 0 || entry.results.every((result) => ABSENCE.test(result.message ?? '')));
+  const passWithoutBehaviour = stubJudged.filter((entry) => entry.results.length > 0 && entry.results.every((result) => result.outcome === 'passed' || result.outcome === 'skipped'));
+  const failWithoutBehaviour = stubJudged.filter((entry) => !passWithoutBehaviour.includes(entry));
+  const failByBehaviour =
+    stubbed.report === null || stubbed.report.loadErrors.length > 0
+      ? []
+      : failWithoutBehaviour.filter((entry) => entry.results.some((result) => result.outcome !== 'passed' && result.outcome !== 'skipped' && !ABSENCE.test(result.message ?? '')));
 
   const mutants = await createMutants({ changes: code, limit: MUTANT_LIMIT, sandbox: options.sandbox, workspaceDir: options.workspaceDir, config: options.config, ...withSignal });
   const mutantTimeout = Math.min(options.config.commandTimeoutMs, Math.max(MUTANT_TIME_FLOOR_MS, withCode.result.durationMs * MUTANT_TIME_FACTOR));
@@ -139,17 +139,25 @@ export async function checkBite(options: {
     (allPass && mutantRun.report !== null && mutantRun.report.loadErrors.length === 0 ? survived : killed).push(mutant.description);
   }
   const rate = mutants.length === 0 ? 'no mutable changed line' : `${killed.length}/${mutants.length} mutants killed`;
+  const stubLine =
+    failWithoutBehaviour.length === 0
+      ? `every new test passes with the code stubbed out (same names, no behaviour): ${passWithoutBehaviour.map((entry) => entry.test.id).join(', ')}`
+      : `${failWithoutBehaviour.length}/${targets.length} new test(s) fail with the code stubbed out${failByBehaviour.length === 0 ? ' (only because a name or module is missing)' : ''}`;
   if (mutants.length > 0 && killed.length === 0) {
-    return fail(`the new tests pass with every mutant of the changed code, so they do not check what it computes (${rate}):\n${survived.map((line) => `  survived: ${line}`).join('\n')}\nAssert exact results, including edge cases.`);
+    return fail(
+      `the new tests pass with every mutant of the changed code, so they do not check what it computes (${rate}):\n${survived.map((line) => `  survived: ${line}`).join('\n')}\n${stubLine}\nAssert exact results, including edge cases.`,
+    );
   }
-  if (mutants.length === 0 && byAbsence) {
-    return fail(`the new tests fail without the code only because a name or module is missing, and no mutant could check them further:\n${firstLine(stubbed.report?.loadErrors[0]?.message ?? stubJudged[0]?.results[0]?.message ?? stubbed.reportProblem ?? '')}`);
+  if (mutants.length === 0 && failByBehaviour.length === 0) {
+    return fail(
+      `${stubLine}, and the changed code has no line a mutant could check further, so nothing shows the tests judge its behaviour${code.length === 0 ? ' (the change has no code: tests alone change nothing)' : ''}.\nAssert on the results the task asks for.`,
+    );
   }
-  const how = byAbsence ? 'fail without the code (a missing name)' : 'fail with the code stubbed out';
+  const invariants = passWithoutBehaviour.length > 0 ? `; pass without the behaviour too (invariants): ${passWithoutBehaviour.map((entry) => entry.test.id).join(', ')}` : '';
   return {
     name: 'bite',
     passed: true,
-    detail: `${targets.length} new or changed test(s) ${how} and pass with it; ${rate}${survived.length > 0 ? ` (survived: ${survived.join('; ')})` : ''}`,
+    detail: `${targets.length} new or changed test(s) pass with the code; ${stubLine}; ${rate}${survived.length > 0 ? ` (survived: ${survived.join('; ')})` : ''}${invariants}`,
   };
 }
 
