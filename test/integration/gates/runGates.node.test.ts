@@ -24,13 +24,19 @@ const addDivide = (body = DIVIDE): FileEdit => ({ kind: 'replace', path: 'src/ca
 const divideTest = (content = DIVIDE_TEST): FileEdit => ({ kind: 'write', path: 'test/divide.test.js', content });
 const SCOPE = { plannedFiles: ['src/calc.js'], testFiles: ['test/divide.test.js'] };
 
-async function gate(options: { edits?: FileEdit[]; changes?: FileChange[]; applied?: boolean; config?: Partial<ProjectConfig> }) {
+async function gate(options: {
+  edits?: FileEdit[];
+  changes?: FileChange[];
+  applied?: boolean;
+  config?: Partial<ProjectConfig>;
+  scope?: { plannedFiles: string[]; testFiles: string[] };
+}) {
   const dir = createNodeProject({ dir: makeTempDir() });
   const config = projectConfigSchema.parse({ commandTimeoutMs: 60_000, ...options.config });
   const stack = await detectStack({ root: dir, config });
   expect(stack.name).toBe('node-test');
   const changes = options.changes ?? (await applyEdits({ root: dir, edits: options.edits ?? [] }));
-  const report = await runGates({ workspaceDir: dir, changes, scope: SCOPE, stack, config, sandbox, applied: options.applied ?? true });
+  const report = await runGates({ workspaceDir: dir, changes, scope: options.scope ?? SCOPE, stack, config, sandbox, applied: options.applied ?? true });
   expect(gateReportSchema.parse(report)).toEqual(report);
   return {
     report,
@@ -45,7 +51,7 @@ describe('runGates on a node --test project', () => {
     const run = await gate({ edits: [addDivide(), divideTest()] });
     expect(run.failed()).toEqual([]);
     expect(run.report).toMatchObject({ verdict: 'GO', fingerprint: null });
-    expect(run.rail('bite').detail).toContain("does not provide an export named 'divide'");
+    expect(run.rail('bite').detail).toMatch(/^2 new or changed test\(s\) pass with the code; 2\/2 new test\(s\) fail with the code stubbed out; [1-9]\d*\/\d+ mutants killed/);
     expect(run.rail('syntax').detail).toBe('2 file(s) parse');
   });
 
@@ -55,6 +61,31 @@ describe('runGates on a node --test project', () => {
     expect(run.failed()).toEqual(['bite']);
     expect(run.rail('bite').failureType).toBe('bite');
     expect(readFileSync(join(run.dir, 'src/calc.js'), 'utf8')).toContain('export function divide');
+  });
+
+  it('fails bite for a new test that asserts nothing', async () => {
+    const silent = "import { test } from 'node:test';\nimport { divide } from '../src/calc.js';\n\ntest('divides', () => {\n  divide(6, 3);\n});\n";
+    const run = await gate({ edits: [addDivide(), divideTest(silent)] });
+    expect(run.failed()).toEqual(['bite']);
+    expect(run.rail('bite')).toMatchObject({ failureType: 'bite', file: 'test/divide.test.js' });
+    expect(run.rail('bite').detail).toContain('test/divide.test.js::divides (line 4) asserts nothing');
+  });
+
+  it('fails suite and bite for a new module that exits the process with status 0 when imported', async () => {
+    const run = await gate({
+      edits: [
+        { kind: 'write', path: 'src/divider.js', content: 'process.exit(0);\n\nexport function divide(a, b) {\n  return a / b;\n}\n' },
+        divideTest(DIVIDE_TEST.replace("'../src/calc.js'", "'../src/divider.js'")),
+      ],
+      scope: { plannedFiles: ['src/divider.js'], testFiles: SCOPE.testFiles },
+    });
+    expect(run.rail('bite')).toMatchObject({ passed: false, file: 'test/divide.test.js' });
+    expect(run.rail('bite').detail).toContain('test/divide.test.js::divides was not run');
+    expect(run.rail('bite').detail).toContain('test/divide.test.js::refuses zero was not run');
+    // node's runner counts the file itself as a passing test; the suite must not take that for the file's tests.
+    expect(run.rail('suite')).toMatchObject({ passed: false, failureType: 'patch' });
+    expect(run.rail('suite').detail).toContain('test/divide.test.js');
+    expect(run.failed()).toEqual(['bite', 'suite']);
   });
 
   it('fails stubs for a "not implemented" placeholder', async () => {
@@ -75,7 +106,7 @@ describe('runGates on a node --test project', () => {
       edits: [addDivide(), divideTest(DIVIDE_TEST.replace("test('divides'", "test.only('divides'"))],
     });
     expect(run.failed()).toEqual(['test-integrity']);
-    expect(run.rail('test-integrity').detail).toContain('.only( is added');
+    expect(run.rail('test-integrity').detail).toContain('test/divide.test.js:5: test test/divide.test.js::divides: is a new test marked only');
   });
 
   it('fails test-integrity when an existing test case is removed', async () => {
@@ -84,7 +115,7 @@ describe('runGates on a node --test project', () => {
     });
     // The plan names only the new test file, so touching the existing one is out of scope as well.
     expect(run.failed()).toEqual(['scope', 'test-integrity']);
-    expect(run.rail('test-integrity').detail).toContain('test "adds" is removed');
+    expect(run.rail('test-integrity').detail).toContain('test/calc.test.js:5: test test/calc.test.js::adds: is removed');
   });
 
   it('fails protected-paths for package-lock.json and scope for an unplanned file', async () => {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { FileEdit } from '../../../src/shared/fileEditSchema.js';
 import { gateReportSchema, type GateReport } from '../../../src/shared/gateReportSchema.js';
 import { projectConfigSchema, type ProjectConfig } from '../../../src/shared/projectConfigSchema.js';
@@ -10,6 +10,7 @@ import { judgeRedRun } from '../../../src/engine/gates/judgeRedRun.js';
 import { runGates } from '../../../src/engine/gates/runGates.js';
 import { createLocalSandbox } from '../../../src/engine/sandbox/createLocalSandbox.js';
 import { detectStack } from '../../../src/engine/stack/detectStack.js';
+import { runTestsWithReport } from '../../../src/engine/testing/runTestsWithReport.js';
 import { applyEdits } from '../../../src/engine/workspace/applyEdits.js';
 import { createPythonProject } from '../../utils/createPythonProject.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
@@ -22,6 +23,10 @@ const DIVIDE_TEST =
   'import pytest\n\nfrom calc import divide\n\n\ndef test_divide():\n    assert divide(6, 3) == 2\n\n\ndef test_divide_by_zero():\n    with pytest.raises(ValueError):\n        divide(1, 0)\n';
 const addDivide = (body = DIVIDE): FileEdit => ({ kind: 'replace', path: 'calc.py', search: '    return a + b\n', replace: `    return a + b\n\n\n${body}` });
 const divideTest = (content = DIVIDE_TEST): FileEdit => ({ kind: 'write', path: 'tests/test_divide.py', content });
+const BASELINE_TESTS = [
+  ['tests/test_calc.py::test_add', 'passed'],
+  ['tests/test_calc.py::test_add_negative', 'passed'],
+];
 const SCOPE = { plannedFiles: ['calc.py'], testFiles: ['tests/test_divide.py', 'tests/test_calc.py'] };
 
 interface GateRun {
@@ -39,12 +44,16 @@ async function gate(options: {
   config?: Partial<ProjectConfig>;
   scope?: { plannedFiles: string[]; testFiles: string[] };
   dir?: string;
+  /** Runs the suite before the edits and hands its report to the gate as the baseline. */
+  baseline?: boolean;
 }): Promise<GateRun> {
   const dir = options.dir ?? createPythonProject({ dir: makeTempDir() });
   const config = projectConfigSchema.parse({ commandTimeoutMs: 60_000, ...options.config });
   const stack = await detectStack({ root: dir, config });
+  const baseline = options.baseline ? (await runTestsWithReport({ sandbox, workspaceDir: dir, config, stack })).report : null;
+  if (options.baseline) expect(baseline?.tests.map((test) => [test.id, test.outcome])).toEqual(BASELINE_TESTS);
   const changes = options.changes ?? (await applyEdits({ root: dir, edits: options.edits ?? [] }));
-  const report = await runGates({ workspaceDir: dir, changes, scope: options.scope ?? SCOPE, stack, config, sandbox, applied: options.applied ?? true });
+  const report = await runGates({ workspaceDir: dir, changes, scope: options.scope ?? SCOPE, stack, config, sandbox, applied: options.applied ?? true, baseline });
   expect(gateReportSchema.parse(report)).toEqual(report);
   expect(report.rails.map((rail) => rail.name)).toEqual([
     'path-safety',
@@ -77,7 +86,7 @@ describe('runGates on a pytest project', () => {
     expect(run.failed()).toEqual([]);
     expect(run.report.verdict).toBe('GO');
     expect(run.report.fingerprint).toBeNull();
-    expect(run.rail('bite').detail).toContain('without the code change and pass with it');
+    expect(run.rail('bite').detail).toMatch(/^2 new or changed test\(s\) pass with the code; 2\/2 new test\(s\) fail with the code stubbed out; [1-9]\d*\/\d+ mutants killed/);
     expect(run.rail('lint').detail).toContain('not configured');
     expect(readFileSync(join(run.dir, 'calc.py'), 'utf8')).toContain('def divide');
     expect(pycacheDirs(run.dir)).toEqual([]);
@@ -98,7 +107,8 @@ describe('runGates on a pytest project', () => {
     });
     expect(run.failed()).toEqual(['bite']);
     expect(run.rail('bite')).toMatchObject({ failureType: 'bite', file: 'tests/test_divide.py' });
-    expect(run.rail('bite').detail).toContain('the tests pass without the code change');
+    expect(run.rail('bite').detail).toContain('the new tests pass with every mutant of the changed code');
+    expect(run.rail('bite').detail).toContain('every new test passes with the code stubbed out (same names, no behaviour): tests/test_divide.py::test_add_zero');
     expect(readFileSync(join(run.dir, 'calc.py'), 'utf8')).toContain('def divide');
     expect(run.report.verdict).toBe('NO_GO');
     expect(run.report.fingerprint).toMatch(/^[0-9a-f]{12}$/);
@@ -108,6 +118,61 @@ describe('runGates on a pytest project', () => {
     const run = await gate({ edits: [addDivide()] });
     expect(run.failed()).toEqual(['bite']);
     expect(run.rail('bite').detail).toContain('no test exercises this change');
+  });
+
+  it('fails bite for a new test that asserts nothing', async () => {
+    const run = await gate({ edits: [addDivide(), divideTest('from calc import divide\n\n\ndef test_divide():\n    divide(6, 3)\n')] });
+    expect(run.failed()).toEqual(['bite']);
+    expect(run.rail('bite')).toMatchObject({ failureType: 'bite', file: 'tests/test_divide.py' });
+    expect(run.rail('bite').detail).toContain('tests/test_divide.py::test_divide (line 4) asserts nothing');
+  });
+
+  it('fails bite for a new test that only checks that the function exists', async () => {
+    const existence = 'import calc\n\n\ndef test_divide_exists():\n    assert hasattr(calc, "divide")\n    assert callable(calc.divide)\n';
+    const run = await gate({ edits: [addDivide(), divideTest(existence)] });
+    expect(run.failed()).toEqual(['bite']);
+    expect(run.rail('bite')).toMatchObject({ failureType: 'bite', file: 'tests/test_divide.py' });
+    expect(run.rail('bite').detail).toContain('tests/test_divide.py::test_divide_exists (line 4) only checks that a name exists');
+  });
+
+  it('reports which mutants the new tests miss when they kill only some', async () => {
+    const loose = 'from calc import divide\n\n\ndef test_divide():\n    assert divide(6, 3) == 2\n';
+    const run = await gate({ edits: [addDivide(), divideTest(loose)] });
+    expect(run.failed()).toEqual([]);
+    expect(run.rail('bite').detail).toMatch(/; [1-9]\d*\/\d+ mutants killed \(survived: calc\.py:\d+: /);
+  });
+
+  it('fails suite (naming the test) and test-integrity when a new conftest.py stops a baseline test file from being collected', async () => {
+    const run = await gate({
+      baseline: true,
+      edits: [addDivide(), divideTest(), { kind: 'write', path: 'conftest.py', content: 'collect_ignore = ["tests/test_calc.py"]\n' }],
+      scope: { plannedFiles: ['calc.py', 'conftest.py'], testFiles: SCOPE.testFiles },
+    });
+    expect(run.failed()).toEqual(['test-integrity', 'suite']);
+    expect(run.rail('test-integrity').detail).toContain('conftest.py:1: `collect_ignore');
+    expect(run.rail('suite').failureType).toBe('patch');
+    expect(run.rail('suite').detail).toContain('tests/test_calc.py::test_add passed before the change and is gone');
+    expect(run.rail('suite').detail).toContain('tests/test_calc.py::test_add_negative passed before the change and is gone');
+  });
+
+  it('passes suite against the baseline when every baseline test still passes', async () => {
+    const run = await gate({ baseline: true, edits: [addDivide(), divideTest()] });
+    expect(run.failed()).toEqual([]);
+    expect(run.rail('suite').detail).toMatch(/^4 tests passed \(every test that passed before still passes\)/);
+  });
+
+  it('fails suite and bite for a new module that exits the process with status 0 when imported', async () => {
+    const exiting = 'import os\n\nos._exit(0)\n\n\ndef divide(a, b):\n    return a / b\n';
+    const run = await gate({
+      edits: [{ kind: 'write', path: 'divider.py', content: exiting }, divideTest(DIVIDE_TEST.replace('from calc import divide', 'from divider import divide'))],
+      scope: { plannedFiles: ['divider.py'], testFiles: SCOPE.testFiles },
+    });
+    expect(run.failed()).toEqual(['bite', 'suite']);
+    expect(run.report.verdict).toBe('NO_GO');
+    expect(run.rail('suite').detail).toContain('the suite reported no test');
+    expect(run.rail('suite').detail).toContain('exit 0 proves nothing');
+    expect(run.rail('bite').detail).toContain('no test report');
+    expect(run.rail('bite').detail).toContain('the new tests must run and pass with the code change');
   });
 
   it('fails stubs (and the tests) for a placeholder implementation', async () => {
@@ -152,15 +217,18 @@ describe('runGates on a pytest project', () => {
       ],
     });
     expect(run.failed()).toEqual(['test-integrity']);
-    expect(run.rail('test-integrity').detail).toContain('@pytest.mark.skip is added');
+    expect(run.rail('test-integrity').detail).toContain('tests/test_calc.py:10: test tests/test_calc.py::test_add_negative: gains a skip marker');
   });
 
   it('fails test-integrity when an assertion is weakened away', async () => {
     const run = await gate({
       edits: [addDivide(), divideTest(), { kind: 'replace', path: 'tests/test_calc.py', search: '    assert add(-1, -2) == -3\n', replace: '    add(-1, -2)\n' }],
     });
-    expect(run.failed()).toEqual(['test-integrity']);
-    expect(run.rail('test-integrity').detail).toContain('assertions drop from 2 to 1');
+    // The weakened test is a changed test too, and bite refuses a test that asserts nothing.
+    expect(run.failed()).toEqual(['test-integrity', 'bite']);
+    expect(run.rail('test-integrity')).toMatchObject({ failureType: 'scope', file: 'tests/test_calc.py' });
+    expect(run.rail('test-integrity').detail).toContain('tests/test_calc.py:8: test tests/test_calc.py::test_add_negative: has fewer assertions (1 -> 0)');
+    expect(run.rail('bite').detail).toContain('tests/test_calc.py::test_add_negative (line 8) asserts nothing');
   });
 
   it('fails diff-size for a change over maxDiffLines', async () => {
@@ -211,30 +279,35 @@ describe('runGates on a pytest project', () => {
     const run = await gate({ edits: [addDivide(), divideTest(slowTest)], config: { commandTimeoutMs: 4_000 } });
     expect(run.rail('suite')).toMatchObject({ passed: false, failureType: 'timeout' });
     expect(run.rail('suite').detail).toContain('timed out');
+    // The new tests' run with the code times out, so bite knows nothing either: that is a timeout, not a bad patch.
     expect(run.rail('bite')).toMatchObject({ passed: false, failureType: 'timeout' });
   });
 
-  it('restores the code change when cancelled while the code is reverted for the bite check', async () => {
+  it('restores the code change when cancelled while the code is stubbed for the bite check', async () => {
     const dir = createPythonProject({ dir: makeTempDir() });
     const config = projectConfigSchema.parse({ commandTimeoutMs: 60_000 });
     const stack = await detectStack({ root: dir, config });
-    const slowTest = `import time\ntime.sleep(30)\n${DIVIDE_TEST}`;
-    const changes = await applyEdits({ root: dir, edits: [addDivide(), divideTest(slowTest)] });
+    // Quick with the real divide, 30 s with the stub, so the cancel lands while the stubbed run is going.
+    const slowWhenStubbed = `import time\n\nfrom calc import divide\n\nif divide(6, 3) != 2:\n    time.sleep(30)\n${DIVIDE_TEST.replace('from calc import divide\n', '')}`;
+    const changes = await applyEdits({ root: dir, edits: [addDivide(), divideTest(slowWhenStubbed)] });
+    const withDivide = changes.find((change) => change.path === 'calc.py')?.after;
+    expect(withDivide).toContain('def divide');
     const controller = new AbortController();
+    let abortedAt = 0;
+    // bite swaps calc.py for a stub that keeps `def divide`, so any content but the change's means the code is out.
     const watcher = setInterval(() => {
-      if (!readFileSync(join(dir, 'calc.py'), 'utf8').includes('def divide')) controller.abort(new Error('stopped by the user'));
+      if (!controller.signal.aborted && existsSync(join(dir, 'calc.py')) && readFileSync(join(dir, 'calc.py'), 'utf8') !== withDivide) {
+        abortedAt = Date.now();
+        controller.abort(new Error('stopped by the user'));
+      }
     }, 20);
-    try {
-      const started = Date.now();
-      await expect(
-        runGates({ workspaceDir: dir, changes, scope: SCOPE, stack, config, sandbox, applied: true, signal: controller.signal }),
-      ).rejects.toThrow('stopped by the user');
-      expect(Date.now() - started).toBeLessThan(20_000);
-    } finally {
-      clearInterval(watcher);
-    }
-    expect(controller.signal.aborted).toBe(true);
-    expect(readFileSync(join(dir, 'calc.py'), 'utf8')).toContain('def divide');
+    onTestFinished(() => clearInterval(watcher));
+    await expect(
+      runGates({ workspaceDir: dir, changes, scope: SCOPE, stack, config, sandbox, applied: true, signal: controller.signal }),
+    ).rejects.toThrow('stopped by the user');
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(Date.now() - abortedAt).toBeLessThan(20_000);
+    expect(readFileSync(join(dir, 'calc.py'), 'utf8')).toBe(withDivide);
   });
 
   it('reports a missing test runner as environment', async () => {
@@ -249,7 +322,8 @@ describe('runGates on a pytest project', () => {
     const second = await gate({ edits: [wrong, divideTest()] });
     expect(first.dir).not.toBe(second.dir);
     expect(first.failed()).toEqual(['bite', 'suite']);
-    expect(first.rail('bite').detail.split('\n')[0]).toBe('E assert 18 == 2');
+    // The runner's message, decoded from the JUnit XML, starts with the failed assertion.
+    expect(first.rail('bite').detail.split('\n')[0]).toBe('tests/test_divide.py::test_divide failed: assert 18 == 2');
     expect(first.report.fingerprint).toBe(second.report.fingerprint);
     const other = await gate({ edits: [addDivide('def divide(a, b):\n    return a // 0\n'), divideTest()] });
     expect(other.report.fingerprint).not.toBe(first.report.fingerprint);

@@ -44,7 +44,7 @@ describe.skipIf(!bubblewrapWorks())('runGates through the bubblewrap sandbox', (
     ]);
     expect(run.report.rails.filter((rail) => !rail.passed)).toEqual([]);
     expect(run.report.verdict).toBe('GO');
-    expect(run.rail('bite')?.detail).toContain('without the code change and pass with it');
+    expect(run.rail('bite')?.detail).toMatch(/^2 new or changed test\(s\) pass with the code; 2\/2 new test\(s\) fail with the code stubbed out; [1-9]\d*\/\d+ mutants killed/);
     expect(readFileSync(join(run.dir, 'calc.py'), 'utf8')).toContain('def divide');
   });
 
@@ -55,6 +55,7 @@ describe.skipIf(!bubblewrapWorks())('runGates through the bubblewrap sandbox', (
     ]);
     expect(run.report.verdict).toBe('NO_GO');
     expect(run.rail('suite')?.passed).toBe(false);
-    expect(run.rail('suite')?.detail).toMatch(/test_divide/);
+    expect(run.rail('suite')?.detail).toContain('tests/test_divide.py::test_divide failed: assert 18 == 2');
+    expect(run.rail('bite')).toMatchObject({ passed: false, failureType: 'patch' });
   });
 });
