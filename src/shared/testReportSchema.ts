@@ -31,6 +31,8 @@ export const testReportSchema = z.object({
   tests: z.array(testCaseResultSchema),
   /** Files that could not be loaded or collected (no test ids for them), with the runner's error. */
   loadErrors: z.array(z.object({ file: z.string().nullable(), message: z.string() })),
+  /** Test files the runner ran that reported no test at all (node runs every file it finds as a test). */
+  emptyFiles: z.array(z.string()),
 });
 
 export type TestReport = z.infer<typeof testReportSchema>;

@@ -99,7 +99,8 @@ export async function checkBite(options: {
           : `${entry.test.id} ${entry.results.find((result) => result.outcome !== 'passed')?.outcome}: ${firstLine(entry.results.find((result) => result.outcome !== 'passed')?.message ?? '')}`,
       ),
     ];
-    return fail(`${lines.join('\n')}\nthe new tests must run and pass with the code change\n${describeTestRun(withCode)}`, classifyCommandFailure({ result: withCode.result, localPaths: options.localPaths }) === 'environment' ? 'environment' : 'patch');
+    const failureType = classifyCommandFailure({ result: withCode.result, localPaths: options.localPaths });
+    return fail(`${lines.join('\n')}\nthe new tests must run and pass with the code change\n${describeTestRun(withCode)}`, failureType === 'bite' ? 'patch' : failureType);
   }
 
   const stubs = await stubChanges({ changes: code, sandbox: options.sandbox, workspaceDir: options.workspaceDir, config: options.config, ...withSignal });

@@ -36,6 +36,8 @@ export async function checkSuite(options: {
   localPaths: string[];
   /** The suite's report at the commit the change starts from; null when unknown. */
   baseline: TestReport | null;
+  /** Test files the change adds or edits: each must report tests of its own. Default none. */
+  changedTestFiles?: string[];
   /** Receives the report of a passing run, so it can serve as the next commit's baseline. */
   onPassingReport?: (report: TestReport) => void;
   /** Cancels running commands (they end as `cancelled`). */
@@ -69,6 +71,9 @@ export async function checkSuite(options: {
   const tolerated: string[] = [];
   const baselineFailed = new Set((options.baseline?.tests ?? []).filter((test) => test.outcome === 'failed' || test.outcome === 'errored').map((test) => test.id));
   for (const error of report.loadErrors) findings.push(`${error.file ?? 'a test file'} could not be loaded: ${firstLine(error.message)}`);
+  for (const file of report.emptyFiles.filter((empty) => options.changedTestFiles?.includes(empty))) {
+    findings.push(`${file} ran no test: the file ended (or exited the process) before its tests ran`);
+  }
   for (const test of report.tests) {
     if (test.outcome !== 'failed' && test.outcome !== 'errored') continue;
     if (baselineFailed.has(test.id)) tolerated.push(test.id);

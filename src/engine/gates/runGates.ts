@@ -99,6 +99,7 @@ export async function runGates(options: {
         config,
         localPaths,
         baseline: options.baseline ?? null,
+        changedTestFiles: changes.filter((change) => change.after !== null && isTest(change.path)).map((change) => normalizeRelativePath(change.path)),
         ...(options.onPassingSuite ? { onPassingReport: options.onPassingSuite } : {}),
         ...withSignal,
       }),

@@ -24,10 +24,11 @@ export function parseJunitReport(options: {
   /** Absolute path of the workspace root, to make reported paths workspace-relative. */
   workspaceDir: string;
 }): TestReport {
-  const parser = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'testsuite' || name === 'testcase' });
+  // htmlEntities: pytest writes newlines in messages as `&#10;`.
+  const parser = new XMLParser({ ignoreAttributes: false, htmlEntities: true, isArray: (name) => name === 'testsuite' || name === 'testcase' });
   const document = parser.parse(options.xml) as { testsuites?: { testsuite?: Array<{ testcase?: JunitCase[] }> }; testsuite?: Array<{ testcase?: JunitCase[] }> };
   const suites = document.testsuites?.testsuite ?? document.testsuite ?? [];
-  const report: TestReport = { runner: 'pytest', tests: [], loadErrors: [] };
+  const report: TestReport = { runner: 'pytest', tests: [], loadErrors: [], emptyFiles: [] };
   for (const suite of suites) {
     for (const testCase of suite.testcase ?? []) {
       const className = testCase['@_classname'] ?? '';

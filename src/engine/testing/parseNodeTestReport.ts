@@ -51,7 +51,7 @@ export function parseNodeTestReport(options: {
     pending.set(line.nesting, [...(pending.get(line.nesting) ?? []), node]);
   }
 
-  const report: TestReport = { runner: 'node-test', tests: [], loadErrors: [] };
+  const report: TestReport = { runner: 'node-test', tests: [], loadErrors: [], emptyFiles: [] };
   const relative = (file: string | null) => (file ? toWorkspacePath({ reported: file, workspaceDir: options.workspaceDir }) : '');
   const visit = (node: Node, chain: string[]): void => {
     const file = relative(node.file);
@@ -76,6 +76,8 @@ export function parseNodeTestReport(options: {
       if (!root.passed) {
         const stderr = (output.get(root.file) ?? []).join('\n').trim();
         report.loadErrors.push({ file: relative(root.file), message: firstLines(stderr || root.error || 'the test file failed') });
+      } else {
+        report.emptyFiles.push(relative(root.file));
       }
       continue;
     }

@@ -36,7 +36,7 @@ export function parseVitestReport(options: {
   workspaceDir: string;
 }): TestReport {
   const parsed = vitestJsonSchema.parse(JSON.parse(options.json));
-  const report: TestReport = { runner: 'vitest', tests: [], loadErrors: [] };
+  const report: TestReport = { runner: 'vitest', tests: [], loadErrors: [], emptyFiles: [] };
   for (const fileResult of parsed.testResults) {
     const file = toWorkspacePath({ reported: fileResult.name, workspaceDir: options.workspaceDir });
     if (fileResult.assertionResults.length === 0) {
