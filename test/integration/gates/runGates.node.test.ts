@@ -113,8 +113,10 @@ describe('runGates on a node --test project', () => {
     const run = await gate({
       edits: [addDivide(), divideTest(), { kind: 'replace', path: 'test/calc.test.js', search: "test('adds', () => {\n  assert.equal(add(1, 2), 3);\n});\n", replace: '' }],
     });
-    // The plan names only the new test file, so touching the existing one is out of scope as well.
-    expect(run.failed()).toEqual(['scope', 'test-integrity']);
+    // The plan names only the new test file, so touching the existing one is out of scope as well; and the
+    // emptied file now runs no test, which the suite refuses.
+    expect(run.failed()).toEqual(['scope', 'test-integrity', 'suite']);
+    expect(run.rail('suite').detail).toContain('test/calc.test.js ran no test');
     expect(run.rail('test-integrity').detail).toContain('test/calc.test.js:5: test test/calc.test.js::adds: is removed');
   });
 
