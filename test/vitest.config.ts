@@ -9,6 +9,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Most time goes to child processes (pytest, vitest, node, Docker execs) rather than the workers
+    // themselves, so two workers keep a 2-core machine busy where vitest's default (cores - 1) leaves it half idle.
+    maxWorkers: 2,
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
   },
 });

@@ -222,7 +222,7 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
       }
       started += 1;
       store.updateTaskRun(taskRun.id, { status: 'running', startedAt: taskRun.startedAt ?? clock.now() });
-      emit({ type: 'task/started', at: clock.now(), sessionId: session.id, taskRunId: taskRun.id, taskId: taskRun.spec.id, title: taskRun.spec.title });
+      commandLog.emit({ type: 'task/started', at: clock.now(), sessionId: session.id, taskRunId: taskRun.id, taskId: taskRun.spec.id, title: taskRun.spec.title });
       const current = store.getSession(session.id) ?? session;
       const expectedBranchOid = current.mode === 'direct' ? current.headCommit ?? current.baseCommit : current.headCommit;
       try {

@@ -25,12 +25,18 @@ export function createCommandLog(options: {
   emit: (event: EngineEvent) => void;
 } {
   const { store, clock, sessionId } = options;
-  // An attempt stays current until the next one starts: delivery runs after the decision.
+  // An attempt stays current until the next one starts: delivery runs after the decision. Commands a task
+  // runs before its first attempt (the suite's baseline) belong to the task alone.
+  let taskRunId: number | null = null;
   let attempt: { taskRunId: number; number: number; id: number | null } | null = null;
   let phase: PhaseName | null = null;
 
   const emit = (event: EngineEvent) => {
-    if (event.type === 'attempt/started') {
+    if (event.type === 'task/started') {
+      taskRunId = event.taskRunId;
+      attempt = null;
+      phase = null;
+    } else if (event.type === 'attempt/started') {
       const record = store.listAttempts(event.taskRunId).find((candidate) => candidate.number === event.attempt);
       attempt = { taskRunId: event.taskRunId, number: event.attempt, id: record?.id ?? null };
       phase = null;
@@ -48,7 +54,7 @@ export function createCommandLog(options: {
     onRun: (run) => {
       store.recordCommand({
         sessionId,
-        taskRunId: attempt?.taskRunId ?? null,
+        taskRunId: attempt?.taskRunId ?? taskRunId,
         attemptId: attempt?.id ?? null,
         phase,
         label: run.label ?? null,
@@ -62,7 +68,7 @@ export function createCommandLog(options: {
       options.emit({
         type: 'command/finished',
         at: clock.now(),
-        ...(attempt ? { taskRunId: attempt.taskRunId, attempt: attempt.number } : {}),
+        ...(attempt ? { taskRunId: attempt.taskRunId, attempt: attempt.number } : taskRunId === null ? {} : { taskRunId }),
         ...(run.label === undefined ? {} : { label: run.label }),
         command: run.command,
         durationMs: run.durationMs,

@@ -20,7 +20,11 @@ describe('durations through the CLI', () => {
     const started = events.find((event) => event.type === 'task/started');
     const taskRunId = started?.type === 'task/started' ? started.taskRunId : -1;
     expect(events.find((event) => event.type === 'task/finished')).toMatchObject({ taskRunId, status: 'done' });
-    const commands = events.flatMap((event) => (event.type === 'command/finished' ? [event] : []));
+    const all = events.flatMap((event) => (event.type === 'command/finished' ? [event] : []));
+    // The suite's baseline at the starting commit runs once, before the first attempt, for the task alone.
+    expect(all[0]).toMatchObject({ taskRunId, label: 'baseline', outcome: 'exited', exitCode: 0 });
+    expect(all[0]).not.toHaveProperty('attempt');
+    const commands = all.slice(1);
     expect(commands[0]).toMatchObject({ taskRunId, attempt: 1, label: 'red', outcome: 'exited', exitCode: expect.any(Number), command: expect.stringContaining('tests/test_divide.py') });
     // RED, then at least the suite in the gates.
     expect(commands.length).toBeGreaterThanOrEqual(2);
