@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { ProjectImageError } from './ProjectImageError.js';
 
+/** Builds tried before giving up. */
+const BUILD_ATTEMPTS = 2;
 /** apt's words for a package the mirror does not have. */
 const UNAVAILABLE = [/Unable to locate package (\S+)/g, /Package '?([^' ]+)'? has no installation candidate/g];
 
@@ -32,6 +34,49 @@ export async function ensureProjectImage(options: {
   if (await imageExists(docker, image)) return { image, built: false };
 
   progress(`Building ${image}: ${options.baseImage} with ${packages.join(', ')}`);
+  let log: string[] = [];
+  let failure: string | null = null;
+  // A second try, for a mirror or network hiccup during apt; a package the mirror lacks is final.
+  for (let attempt = 1; attempt <= BUILD_ATTEMPTS; attempt += 1) {
+    ({ log, failure } = await buildLayer({ docker, image, baseImage: options.baseImage, packages, progress }));
+    if (failure === null && (await imageExists(docker, image))) {
+      progress(`Built ${image}`);
+      return { image, built: true };
+    }
+    if (unavailablePackages(log, packages).length > 0) break;
+  }
+  const unavailable = unavailablePackages(log, packages);
+  const tail = log.slice(-20);
+  if (unavailable.length > 0) {
+    throw new ProjectImageError({
+      code: 'SANDBOX_PACKAGE_UNAVAILABLE',
+      image,
+      packages,
+      unavailable,
+      problem: `the Debian package${unavailable.length > 1 ? 's' : ''} ${unavailable.join(', ')} ${unavailable.length > 1 ? 'are' : 'is'} not available for the sandbox image ${options.baseImage}`,
+      hint: 'Fix the name in "sandboxPackages" in nightshift.json (search with `apt-cache search`), or install the dependency with `nightshift sandbox setup --allow-network`.',
+      buildLog: tail,
+    });
+  }
+  throw new ProjectImageError({
+    code: 'PROJECT_IMAGE_BUILD_FAILED',
+    image,
+    packages,
+    problem: `the project's sandbox image (${options.baseImage} with ${packages.join(', ')}) could not be built: ${failure ?? 'no image was produced'}`,
+    hint: 'The build installs packages from the Debian mirror: check that the Docker daemon can reach it (NIGHTSHIFT_DEBIAN_MIRROR for the offline base).',
+    buildLog: tail,
+  });
+}
+
+/** One classic-builder run of the layer's Dockerfile: its output lines and its failure, if any. */
+async function buildLayer(options: {
+  docker: Dockerode;
+  image: string;
+  baseImage: string;
+  packages: string[];
+  progress: (message: string) => void;
+}): Promise<{ log: string[]; failure: string | null }> {
+  const { docker, image, packages, progress } = options;
   const contextDir = await mkdtemp(join(tmpdir(), 'nightshift-project-image-'));
   const log: string[] = [];
   let failure: string | null = null;
@@ -64,33 +109,11 @@ export async function ensureProjectImage(options: {
   } finally {
     await rm(contextDir, { recursive: true, force: true });
   }
-  if (failure === null && (await imageExists(docker, image))) {
-    progress(`Built ${image}`);
-    return { image, built: true };
-  }
-  const unavailable = [...new Set(UNAVAILABLE.flatMap((pattern) => [...log.join('\n').matchAll(pattern)].map((match) => match[1]!)))].filter((name) =>
-    packages.includes(name),
-  );
-  const tail = log.slice(-20);
-  if (unavailable.length > 0) {
-    throw new ProjectImageError({
-      code: 'SANDBOX_PACKAGE_UNAVAILABLE',
-      image,
-      packages,
-      unavailable,
-      problem: `the Debian package${unavailable.length > 1 ? 's' : ''} ${unavailable.join(', ')} ${unavailable.length > 1 ? 'are' : 'is'} not available for the sandbox image ${options.baseImage}`,
-      hint: 'Fix the name in "sandboxPackages" in nightshift.json (search with `apt-cache search`), or install the dependency with `nightshift sandbox setup --allow-network`.',
-      buildLog: tail,
-    });
-  }
-  throw new ProjectImageError({
-    code: 'PROJECT_IMAGE_BUILD_FAILED',
-    image,
-    packages,
-    problem: `the project's sandbox image (${options.baseImage} with ${packages.join(', ')}) could not be built: ${failure ?? 'no image was produced'}`,
-    hint: 'The build installs packages from the Debian mirror: check that the Docker daemon can reach it (NIGHTSHIFT_DEBIAN_MIRROR for the offline base).',
-    buildLog: tail,
-  });
+  return { log, failure };
+}
+
+function unavailablePackages(log: string[], packages: string[]): string[] {
+  return [...new Set(UNAVAILABLE.flatMap((pattern) => [...log.join('\n').matchAll(pattern)].map((match) => match[1]!)))].filter((name) => packages.includes(name));
 }
 
 async function imageExists(docker: Dockerode, name: string): Promise<boolean> {
