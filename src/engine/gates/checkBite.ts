@@ -16,6 +16,7 @@ import { classifyCommandFailure } from './classifyCommandFailure.js';
 import { commandOutput } from './commandOutput.js';
 import { describeCommandFailure } from './describeCommandFailure.js';
 import { keyErrorLine } from './keyErrorLine.js';
+import { firstMessageLine } from '../testing/firstMessageLine.js';
 
 /** A failure that only says a module or name is absent: the test touched the code, it did not judge it. */
 const ABSENCE = /ModuleNotFoundError|No module named|ImportError|cannot import name|Cannot find (?:module|package)|ERR_MODULE_NOT_FOUND|does not provide an export named|Failed to (?:load|resolve) (?:url|import)|is not defined\b|has no attribute|is not a function|is not a constructor/;
@@ -92,11 +93,11 @@ export async function checkBite(options: {
   const notPassing = judged.filter((entry) => entry.results.length === 0 || entry.results.some((result) => result.outcome !== 'passed'));
   if (withCode.report === null || withCode.report.loadErrors.length > 0 || notPassing.length > 0) {
     const lines = withCode.report === null ? [`no test report: ${withCode.reportProblem}`] : [
-      ...withCode.report.loadErrors.map((error) => `${error.file} could not be loaded: ${firstLine(error.message)}`),
+      ...withCode.report.loadErrors.map((error) => `${error.file} could not be loaded: ${firstMessageLine(error.message)}`),
       ...notPassing.map((entry) =>
         entry.results.length === 0
           ? `${entry.test.id} was not run: the runner did not report it (not collected, or the process ended early)`
-          : `${entry.test.id} ${entry.results.find((result) => result.outcome !== 'passed')?.outcome}: ${firstLine(entry.results.find((result) => result.outcome !== 'passed')?.message ?? '')}`,
+          : `${entry.test.id} ${entry.results.find((result) => result.outcome !== 'passed')?.outcome}: ${firstMessageLine(entry.results.find((result) => result.outcome !== 'passed')?.message ?? '')}`,
       ),
     ];
     const failureType = classifyCommandFailure({ result: withCode.result, localPaths: options.localPaths });
@@ -253,8 +254,4 @@ async function checkBiteByExitCode(options: {
     failureType: classifyCommandFailure({ result: withCode.result, localPaths: options.localPaths }),
     detail: describeCommandFailure({ summary: 'the new tests fail with the code change', command: withCode.command, result: withCode.result }),
   };
-}
-
-function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
 }

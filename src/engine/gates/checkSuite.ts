@@ -11,6 +11,7 @@ import { classifyCommandFailure } from './classifyCommandFailure.js';
 import { commandOutput } from './commandOutput.js';
 import { describeCommandFailure } from './describeCommandFailure.js';
 import { keyErrorLine } from './keyErrorLine.js';
+import { firstMessageLine } from '../testing/firstMessageLine.js';
 
 /** Findings listed in a detail before the rest are counted. */
 const MAX_LISTED = 20;
@@ -70,14 +71,14 @@ export async function checkSuite(options: {
   const findings: string[] = [];
   const tolerated: string[] = [];
   const baselineFailed = new Set((options.baseline?.tests ?? []).filter((test) => test.outcome === 'failed' || test.outcome === 'errored').map((test) => test.id));
-  for (const error of report.loadErrors) findings.push(`${error.file ?? 'a test file'} could not be loaded: ${firstLine(error.message)}`);
+  for (const error of report.loadErrors) findings.push(`${error.file ?? 'a test file'} could not be loaded: ${firstMessageLine(error.message)}`);
   for (const file of report.emptyFiles.filter((empty) => options.changedTestFiles?.includes(empty))) {
     findings.push(`${file} ran no test: the file ended (or exited the process) before its tests ran`);
   }
   for (const test of report.tests) {
     if (test.outcome !== 'failed' && test.outcome !== 'errored') continue;
     if (baselineFailed.has(test.id)) tolerated.push(test.id);
-    else findings.push(`${test.id} ${test.outcome}: ${firstLine(test.message ?? '')}`);
+    else findings.push(`${test.id} ${test.outcome}: ${firstMessageLine(test.message ?? '')}`);
   }
   if (options.baseline) {
     const now = countById(report, 'passed');
@@ -112,8 +113,4 @@ function countById(report: TestReport, outcome: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const test of report.tests) if (test.outcome === outcome) counts.set(test.id, (counts.get(test.id) ?? 0) + 1);
   return counts;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n').find((line) => line.trim() !== '')?.trim().slice(0, 300) ?? '';
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { SandboxImageError } from './SandboxImageError.js';
 import { sandboxImageName, type SandboxStack } from './sandboxImageName.js';
+import { imageExists } from './imageExists.js';
 
 /** The base every sandbox Dockerfile starts FROM; made offline by resources/sandbox/build-offline.sh. */
 const BASE_IMAGE = 'nightshift/base:bookworm';
@@ -99,16 +100,6 @@ function follow(docker: Dockerode, stream: NodeJS.ReadableStream, onEvent: (even
   return new Promise((resolve, reject) => {
     docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()), onEvent);
   });
-}
-
-async function imageExists(docker: Dockerode, name: string): Promise<boolean> {
-  try {
-    await docker.getImage(name).inspect();
-    return true;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw error;
-  }
 }
 
 /** The image of the Dockerfile's first FROM line, or null when it has none or starts from scratch. */
