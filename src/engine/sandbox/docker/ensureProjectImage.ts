@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import { ProjectImageError } from './ProjectImageError.js';
+import { imageExists } from './imageExists.js';
 
-/** Builds tried before giving up. */
-const BUILD_ATTEMPTS = 2;
 /** apt's words for a package the mirror does not have. */
 const UNAVAILABLE = [/Unable to locate package (\S+)/g, /Package '?([^' ]+)'? has no installation candidate/g];
 
@@ -34,16 +33,10 @@ export async function ensureProjectImage(options: {
   if (await imageExists(docker, image)) return { image, built: false };
 
   progress(`Building ${image}: ${options.baseImage} with ${packages.join(', ')}`);
-  let log: string[] = [];
-  let failure: string | null = null;
-  // A second try, for a mirror or network hiccup during apt; a package the mirror lacks is final.
-  for (let attempt = 1; attempt <= BUILD_ATTEMPTS; attempt += 1) {
-    ({ log, failure } = await buildLayer({ docker, image, baseImage: options.baseImage, packages, progress }));
-    if (failure === null && (await imageExists(docker, image))) {
-      progress(`Built ${image}`);
-      return { image, built: true };
-    }
-    if (unavailablePackages(log, packages).length > 0) break;
+  const { log, failure } = await buildLayer({ docker, image, baseImage: options.baseImage, packages, progress });
+  if (failure === null && (await imageExists(docker, image))) {
+    progress(`Built ${image}`);
+    return { image, built: true };
   }
   const unavailable = unavailablePackages(log, packages);
   const tail = log.slice(-20);
@@ -94,16 +87,24 @@ async function buildLayer(options: {
       { context: contextDir, src: ['Dockerfile'] },
       { t: image, labels: { 'nightshift.kind': 'project-image', 'nightshift.base': options.baseImage }, networkmode: 'host', rm: true, forcerm: true },
     );
+    // The daemon cuts build output into events anywhere, mid-line included, so lines are put back together
+    // before apt's "Unable to locate package" can be read from them.
+    let partial = '';
+    const take = (lines: string[]) => {
+      for (const line of lines.map((part) => part.trimEnd()).filter(Boolean)) {
+        log.push(line);
+        progress(line);
+      }
+    };
     await new Promise<void>((resolve, reject) => {
       docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()), (event: Record<string, unknown>) => {
-        const text = typeof event.stream === 'string' ? event.stream : '';
-        for (const line of text.split('\n').map((part) => part.trimEnd()).filter(Boolean)) {
-          log.push(line);
-          progress(line);
-        }
+        const parts = `${partial}${typeof event.stream === 'string' ? event.stream : ''}`.split('\n');
+        partial = parts.pop() ?? '';
+        take(parts);
         if (typeof event.error === 'string') failure = event.error.trim();
       });
     });
+    take([partial]);
   } catch (error) {
     failure = error instanceof Error ? error.message : String(error);
   } finally {
@@ -114,14 +115,4 @@ async function buildLayer(options: {
 
 function unavailablePackages(log: string[], packages: string[]): string[] {
   return [...new Set(UNAVAILABLE.flatMap((pattern) => [...log.join('\n').matchAll(pattern)].map((match) => match[1]!)))].filter((name) => packages.includes(name));
-}
-
-async function imageExists(docker: Dockerode, name: string): Promise<boolean> {
-  try {
-    await docker.getImage(name).inspect();
-    return true;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return false;
-    throw error;
-  }
 }
