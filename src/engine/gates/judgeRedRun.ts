@@ -6,6 +6,7 @@ import { isEnvironmentMessage } from '../testing/isEnvironmentMessage.js';
 import { classifyCommandFailure } from './classifyCommandFailure.js';
 import { commandOutput } from './commandOutput.js';
 import { keyErrorLine } from './keyErrorLine.js';
+import { onlyDependenciesMissing } from './onlyDependenciesMissing.js';
 
 /** The code under test is missing: a module, an export, or a function/attribute/name. */
 const MISSING_CODE = [
@@ -138,7 +139,7 @@ function judgeReport(options: { report: TestReport; result: SandboxResult; testF
   if (problems.some(isEnvironmentMessage)) return { ok: false, failureType: 'environment', reason: `the sandbox, not the test, failed: ${key}` };
   const { localPaths } = options;
   const missingElsewhere = localPaths
-    ? problems.find((message) => classifyCommandFailure({ result: { ...options.result, stdout: message, stderr: '', exitCode: 1 }, localPaths }) === 'environment')
+    ? problems.find((message) => onlyDependenciesMissing({ output: message, localPaths }))
     : undefined;
   if (missingElsewhere !== undefined) return { ok: false, failureType: 'environment', reason: `a dependency the sandbox lacks: ${keyErrorLine(missingElsewhere)}` };
   if (loadError) {
