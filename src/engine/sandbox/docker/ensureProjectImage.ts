@@ -6,6 +6,8 @@ import type Dockerode from 'dockerode';
 import { ProjectImageError } from './ProjectImageError.js';
 import { imageExists } from './imageExists.js';
 
+/** Builds tried before giving up. */
+const BUILD_ATTEMPTS = 2;
 /** apt's words for a package the mirror does not have. */
 const UNAVAILABLE = [/Unable to locate package (\S+)/g, /Package '?([^' ]+)'? has no installation candidate/g];
 
@@ -33,10 +35,17 @@ export async function ensureProjectImage(options: {
   if (await imageExists(docker, image)) return { image, built: false };
 
   progress(`Building ${image}: ${options.baseImage} with ${packages.join(', ')}`);
-  const { log, failure } = await buildLayer({ docker, image, baseImage: options.baseImage, packages, progress });
-  if (failure === null && (await imageExists(docker, image))) {
-    progress(`Built ${image}`);
-    return { image, built: true };
+  let log: string[] = [];
+  let failure: string | null = null;
+  // A second try: under load a build can fail for reasons of the daemon or the mirror, not the packages
+  // (seen in parallel test runs); a package the mirror lacks is final.
+  for (let attempt = 1; attempt <= BUILD_ATTEMPTS; attempt += 1) {
+    ({ log, failure } = await buildLayer({ docker, image, baseImage: options.baseImage, packages, progress }));
+    if (failure === null && (await imageExists(docker, image))) {
+      progress(`Built ${image}`);
+      return { image, built: true };
+    }
+    if (unavailablePackages(log, packages).length > 0) break;
   }
   const unavailable = unavailablePackages(log, packages);
   const tail = log.slice(-20);
