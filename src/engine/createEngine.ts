@@ -12,6 +12,7 @@ import { BranchMovedOutsideError } from './loop/BranchMovedOutsideError.js';
 import { createCommandLog } from './loop/createCommandLog.js';
 import { createSessionId } from './loop/createSessionId.js';
 import { DirectModeError } from './loop/DirectModeError.js';
+import { findFailedDependency } from './loop/findFailedDependency.js';
 import { runTask } from './loop/runTask.js';
 import type { Clock } from './ports/Clock.js';
 import type { ModelClient } from './ports/ModelClient.js';
@@ -189,9 +190,9 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
         stopped = true;
         break;
       }
-      const blocker = findFailedDependency(store.listTaskRuns(session.id), taskRun);
+      const blocker = findFailedDependency({ all: store.listTaskRuns(session.id), taskRun });
       if (blocker) {
-        const reason = `dependency ${blocker.spec.id} ended ${blocker.status}`;
+        const { reason } = blocker;
         store.transaction(() => {
           store.updateTaskRun(taskRun.id, { status: 'skipped', reason, startedAt: clock.now(), endedAt: clock.now() });
           store.writeAudit({
@@ -372,14 +373,6 @@ async function linkDependencyDirs(root: string, workspaceDir: string, dirs: stri
 
 function createSessionSandbox(deps: EngineDeps, sessionId: string, prepared: PreparedWorkspace): Promise<Sandbox> {
   return deps.createSandbox({ sessionId, workspaceDir: prepared.workspaceDir, stack: prepared.stack, config: prepared.config, readOnlyDirs: prepared.readOnlyDirs });
-}
-
-function findFailedDependency(all: TaskRunRecord[], taskRun: TaskRunRecord): TaskRunRecord | null {
-  for (const id of taskRun.spec.dependsOn) {
-    const dependency = all.find((candidate) => candidate.spec.id === id);
-    if (dependency && dependency.status !== 'done') return dependency;
-  }
-  return null;
 }
 
 function countStatuses(tasks: TaskRunRecord[]): Record<TaskStatus, number> {
