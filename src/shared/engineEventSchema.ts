@@ -71,7 +71,7 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     ...base,
     type: z.literal('session/finished'),
     sessionId: z.string(),
-    status: z.enum(['completed', 'stopped', 'failed']),
+    status: z.enum(['completed', 'stopped', 'failed', 'blocked']),
     counts: z.record(taskStatusSchema, z.number().int()),
     branch: z.string(),
     headCommit: z.string().nullable(),

@@ -26,7 +26,7 @@ export interface SessionSummary {
   id: string;
   /** Absolute path of the repository the session worked on; empty when the host cannot tell. */
   projectPath: string;
-  status: 'running' | 'completed' | 'stopped' | 'failed';
+  status: 'running' | 'completed' | 'stopped' | 'failed' | 'blocked' | 'interrupted';
   /** Branch that received the session's commits. */
   branch: string;
   startedAt: number;

@@ -7,7 +7,12 @@ import type { TaskSpec } from '../../shared/taskSpecSchema.js';
 import type { TaskStatus } from '../../shared/taskStatus.js';
 import type { SandboxResult } from './Sandbox.js';
 
-export type SessionStatus = 'running' | 'completed' | 'stopped' | 'failed';
+/**
+ * `blocked`: the environment failed (model endpoint, sandbox, test runner) and the session waits for it or
+ * gave up; `interrupted`: its process died without finishing (a stale project lock shows it). `running`,
+ * `stopped`, `blocked` and `interrupted` sessions are resumable.
+ */
+export type SessionStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'blocked' | 'interrupted';
 
 export interface ProjectRecord {
   id: number;
@@ -35,6 +40,8 @@ export interface SessionRecord {
   models: Record<ModelRole, { model: string; backend: string }>;
   startedAt: number;
   endedAt: number | null;
+  /** Why the session is blocked, interrupted, stopped or failed; empty while it runs or once completed. */
+  reason: string;
 }
 
 /** A task within a session: a "task run". */
@@ -178,12 +185,12 @@ export interface Store {
   upsertProject(options: { path: string; name: string; now: number }): ProjectRecord;
   getProjectByPath(path: string): ProjectRecord | null;
   getProject(id: number): ProjectRecord | null;
-  createSession(options: Omit<SessionRecord, 'status' | 'headCommit' | 'endedAt'>): SessionRecord;
+  createSession(options: Omit<SessionRecord, 'status' | 'headCommit' | 'endedAt' | 'reason'>): SessionRecord;
   getSession(id: string): SessionRecord | null;
   listSessions(options?: { projectId?: number; limit?: number }): SessionRecord[];
   /** The newest session of a project that is `running` (a crash left it so) or `stopped` (resumable). */
   findUnfinishedSession(projectId: number): SessionRecord | null;
-  updateSession(id: string, patch: Partial<Pick<SessionRecord, 'status' | 'headCommit' | 'endedAt'>>): void;
+  updateSession(id: string, patch: Partial<Pick<SessionRecord, 'status' | 'headCommit' | 'endedAt' | 'reason'>>): void;
 
   addTaskRuns(sessionId: string, specs: TaskSpec[]): TaskRunRecord[];
   getTaskRun(id: number): TaskRunRecord | null;

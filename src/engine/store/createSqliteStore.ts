@@ -141,17 +141,36 @@ function open(path: string, options: { nativeBinding: string | undefined; readon
 function migrate(db: Database.Database, path: string): void {
   // One migration per IMMEDIATE transaction: a second process opening the same file waits, then sees the new
   // version instead of applying the same migration twice.
-  const step = db.transaction((): boolean => {
+  const step = db.transaction((): 'applied' | 'done' | 'needs-keys-off' => {
     const version = db.pragma('user_version', { simple: true }) as number;
     assertKnownVersion(path, version);
     const migration = migrations[version];
-    if (migration === undefined) return false;
+    if (migration === undefined) return 'done';
+    // Rebuilding a referenced table with foreign keys on would cascade its DROP into every child row.
+    if (migration.rebuildsTables && db.pragma('foreign_keys', { simple: true }) === 1) return 'needs-keys-off';
     db.exec(migration.sql);
+    if (migration.rebuildsTables) {
+      const dangling = db.pragma('foreign_key_check') as unknown[];
+      if (dangling.length > 0) throw new Error(`migration "${migration.name}" left ${dangling.length} dangling reference(s)`);
+    }
     db.pragma(`user_version = ${version + 1}`);
-    return true;
+    return 'applied';
   });
-  let applied = true;
-  while (applied) applied = step.immediate();
+  let keysOff = false;
+  try {
+    for (;;) {
+      const result = step.immediate();
+      if (result === 'done') return;
+      // foreign_keys cannot change inside a transaction, so the step asks for it and runs again.
+      const wantKeysOff = result === 'needs-keys-off';
+      if (wantKeysOff !== keysOff) {
+        db.pragma(`foreign_keys = ${wantKeysOff ? 'OFF' : 'ON'}`);
+        keysOff = wantKeysOff;
+      }
+    }
+  } finally {
+    if (keysOff) db.pragma('foreign_keys = ON');
+  }
 }
 
 /** SQLite errors that describe the file or its surroundings become the store's typed errors. */
@@ -209,6 +228,7 @@ interface SessionRow {
   models: string;
   started_at: number;
   ended_at: number | null;
+  reason: string;
 }
 
 interface TaskRunRow {
@@ -314,6 +334,7 @@ const toSession = (row: SessionRow): SessionRecord => ({
   models: JSON.parse(row.models) as SessionRecord['models'],
   startedAt: row.started_at,
   endedAt: row.ended_at,
+  reason: row.reason,
 });
 
 const toTaskRun = (row: TaskRunRow): TaskRunRecord => ({
@@ -441,7 +462,7 @@ function buildStore(db: Database.Database): Store {
     ),
     unfinishedSession: db.prepare<[number], SessionRow>(
       `SELECT * FROM sessions
-       WHERE project_id = ? AND status IN ('running', 'stopped')
+       WHERE project_id = ? AND status IN ('running', 'stopped', 'blocked', 'interrupted')
        ORDER BY started_at DESC, rowid DESC
        LIMIT 1`,
     ),
@@ -567,7 +588,7 @@ function buildStore(db: Database.Database): Store {
         'sessions',
         'session',
         id,
-        definedColumns({ status: patch.status, head_commit: patch.headCommit, ended_at: patch.endedAt }),
+        definedColumns({ status: patch.status, head_commit: patch.headCommit, ended_at: patch.endedAt, reason: patch.reason }),
       ),
 
     addTaskRuns: (sessionId, specs) =>

@@ -3,7 +3,16 @@
  * Released entries are never edited; a schema change is a new entry at the end. CHECK lists are spelled
  * out here rather than derived from the shared enums so that a shipped migration never changes meaning.
  */
-export const migrations: ReadonlyArray<{ name: string; sql: string }> = [
+export const migrations: ReadonlyArray<{
+  name: string;
+  sql: string;
+  /**
+   * The migration recreates tables that others reference (SQLite cannot change a CHECK in place), so it
+   * runs with foreign keys off: otherwise dropping the old table would cascade into every child row. The
+   * runner checks every reference afterwards and rolls back on a dangling one.
+   */
+  rebuildsTables?: boolean;
+}> = [
   {
     name: 'initial schema',
     sql: `
@@ -154,6 +163,37 @@ export const migrations: ReadonlyArray<{ name: string; sql: string }> = [
       );
       CREATE INDEX commands_by_attempt ON commands (attempt_id);
       CREATE INDEX commands_by_task_run ON commands (task_run_id);
+    `,
+  },
+  {
+    name: 'blocked and interrupted sessions, with a reason',
+    rebuildsTables: true,
+    sql: `
+      -- blocked: the environment (model endpoint, sandbox, runner) failed and the session waits or gave up;
+      -- interrupted: its process died (found by the project lock being stale). Both stay resumable.
+      CREATE TABLE sessions_next (
+        id               TEXT    PRIMARY KEY,
+        project_id       INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        status           TEXT    NOT NULL
+                         CHECK (status IN ('running', 'completed', 'stopped', 'failed', 'blocked', 'interrupted')),
+        mode             TEXT    NOT NULL CHECK (mode IN ('branch', 'direct')),
+        branch           TEXT    NOT NULL,
+        base_commit      TEXT    NOT NULL,
+        head_commit      TEXT,
+        sandbox          TEXT    NOT NULL,
+        sandbox_isolated INTEGER NOT NULL CHECK (sandbox_isolated IN (0, 1)),
+        models           TEXT    NOT NULL,
+        started_at       INTEGER NOT NULL,
+        ended_at         INTEGER,
+        reason           TEXT    NOT NULL DEFAULT ''
+      );
+      INSERT INTO sessions_next
+        (id, project_id, status, mode, branch, base_commit, head_commit, sandbox, sandbox_isolated, models, started_at, ended_at)
+        SELECT id, project_id, status, mode, branch, base_commit, head_commit, sandbox, sandbox_isolated, models, started_at, ended_at
+        FROM sessions;
+      DROP TABLE sessions;
+      ALTER TABLE sessions_next RENAME TO sessions;
+      CREATE INDEX sessions_by_project ON sessions (project_id, started_at);
     `,
   },
 ];

@@ -14,6 +14,8 @@ const tones: Record<TaskStatus | SessionSummary['status'] | Decision | 'INTERRUP
   skipped: 'muted',
   completed: 'ok',
   stopped: 'warn',
+  blocked: 'err',
+  interrupted: 'warn',
   COMMIT: 'ok',
   RETRY: 'warn',
   DEADLOCK: 'err',

@@ -98,6 +98,7 @@ describe('createSqliteStore', () => {
       models: sampleModels,
       startedAt: 1000,
       endedAt: null,
+      reason: '',
     });
     expect(store.getSession('s1')).toEqual(session);
     expect(store.getSession('nope')).toBeNull();
@@ -600,5 +601,40 @@ describe('createSqliteStore', () => {
     const explanation = store.explain(taskRuns[0]!.id)!;
     expect(explanation.attempts[0]!.rails).toStrictEqual([{ name: 'lint', passed: true, detail: 'clean' }]);
     expect(explanation.attempts[0]!.commands.map((command) => command.label)).toEqual(['red']);
+  });
+
+  it('upgrades sessions to blocked/interrupted with a reason, keeping every child row and the cascades', () => {
+    const path = join(makeTempDir(), 'nightshift.db');
+    const previous = migrations.findIndex((migration) => migration.rebuildsTables);
+    const db = new Database(path);
+    db.pragma('foreign_keys = ON');
+    for (const migration of migrations.slice(0, previous)) db.exec(migration.sql);
+    db.pragma(`user_version = ${previous}`);
+    db.prepare('INSERT INTO projects (path, name, created_at) VALUES (?, ?, ?)').run('/repos/old', 'old', 1);
+    db.prepare(
+      `INSERT INTO sessions (id, project_id, status, mode, branch, base_commit, sandbox, sandbox_isolated, models, started_at)
+       VALUES ('s1', 1, 'stopped', 'branch', 'nightshift/s1', ?, 'docker', 1, ?, 5)`,
+    ).run('a'.repeat(40), JSON.stringify(sampleModels));
+    db.prepare("INSERT INTO task_runs (session_id, ordinal, task_id, spec, status) VALUES ('s1', 0, 'T1', ?, 'queued')").run(JSON.stringify(sampleSpec('T1')));
+    db.prepare("INSERT INTO attempts (task_run_id, number, started_at) VALUES (1, 1, 6)").run();
+    db.prepare("INSERT INTO commands (session_id, task_run_id, attempt_id, command, sandbox, outcome, duration_ms, started_at) VALUES ('s1', 1, 1, 'pytest', 'docker', 'exited', 3, 7)").run();
+    db.close();
+
+    const store = createSqliteStore({ path });
+    onTestFinished(() => store.dispose());
+    expect(store.getSession('s1')).toMatchObject({ status: 'stopped', reason: '', startedAt: 5 });
+    expect(store.listTaskRuns('s1').map((run) => run.spec.id)).toEqual(['T1']);
+    expect(store.listAttempts(1)).toHaveLength(1);
+    store.updateSession('s1', { status: 'blocked', reason: 'the model endpoint did not answer' });
+    expect(store.findUnfinishedSession(1)).toMatchObject({ id: 's1', status: 'blocked', reason: 'the model endpoint did not answer' });
+    store.updateSession('s1', { status: 'interrupted' });
+    expect(store.findUnfinishedSession(1)?.status).toBe('interrupted');
+
+    const raw = rawConnection(path);
+    expect(raw.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(raw.pragma('foreign_key_check')).toEqual([]);
+    expect(raw.prepare('SELECT COUNT(*) AS n FROM commands').get()).toEqual({ n: 1 });
+    raw.prepare("DELETE FROM sessions WHERE id = 's1'").run();
+    expect(raw.prepare('SELECT (SELECT COUNT(*) FROM task_runs) + (SELECT COUNT(*) FROM attempts) + (SELECT COUNT(*) FROM commands) AS n').get()).toEqual({ n: 0 });
   });
 });

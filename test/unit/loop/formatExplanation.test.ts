@@ -25,6 +25,7 @@ function explanation(attempt: Partial<TaskExplanation['attempts'][number]>): Tas
       id: 's1',
       projectId: 1,
       status: 'completed',
+      reason: '',
       mode: 'branch',
       branch: 'nightshift/s1',
       baseCommit: 'a'.repeat(40),
