@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,
     include: ['test/**/*.test.ts'],
+    // The CLI tests run the compiled `nightshift`, as users do; this builds it first when a source changed.
+    globalSetup: ['test/utils/buildCliForTests.ts'],
     // Sized for a 2-core machine shared with other work: a test that runs real commands can take several
     // times its idle duration there. End-to-end sessions set their own, longer limits.
     testTimeout: 120_000,

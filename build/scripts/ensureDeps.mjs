@@ -3,11 +3,13 @@
  *
  * 1. node_modules must match package-lock.json. When it is missing or older (npm rewrites its hidden
  *    lockfile, node_modules/.package-lock.json, on every install), `npm ci` installs it.
- * 2. `prestart` only: the desktop app needs Electron's binary. Electron's install script, which downloads
+ * 2. The command line (out/cli, which the tests run as users do) is rebuilt when a source file changed since
+ *    it was built (build/scripts/buildCli.mjs --if-stale; a few hundred stat calls when nothing changed).
+ * 3. `prestart` only: the desktop app needs Electron's binary. Electron's install script, which downloads
  *    it from outside the npm registry, is not allowed to run at install time (package.json allowScripts),
  *    so tests, the build and the CLI work on machines that cannot download it. `npm start` runs that script
  *    itself when the binary is missing; where the download fails it says so in one paragraph and fails.
- * 3. `prestart` only: better-sqlite3 is a native addon built for one ABI. The copy in node_modules stays
+ * 4. `prestart` only: better-sqlite3 is a native addon built for one ABI. The copy in node_modules stays
  *    built for Node, which the CLI and the tests load; rebuilding it in place for Electron (electron-rebuild's
  *    way) would break them. Instead a second build for Electron's ABI is made with the node-gyp that ships
  *    inside npm, in a temporary copy of the package, and kept at
@@ -25,6 +27,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const nodeModules = join(root, 'node_modules');
 
 ensureInstalled();
+await ensureCliBuilt();
 if (process.env.npm_lifecycle_event === 'prestart') {
   const electronVersion = ensureElectron();
   ensureElectronSqlite(electronVersion);
@@ -42,6 +45,17 @@ function ensureInstalled() {
   if (result.status !== 0) {
     console.error(`nightshift: npm ${command} failed (${describeExit(result)}); see its output above.`);
     process.exit(result.status || 1);
+  }
+}
+
+async function ensureCliBuilt() {
+  // Imported only now: the build script loads esbuild, which the step above may just have installed.
+  const { buildCli } = await import('./buildCli.mjs');
+  try {
+    if (await buildCli({ ifStale: true })) console.log('nightshift: rebuilt the CLI (out/cli).');
+  } catch (error) {
+    console.error(`nightshift: building the CLI failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
   }
 }
 

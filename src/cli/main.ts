@@ -11,15 +11,19 @@ import { registerSandboxBuildCommand } from './commands/registerSandboxBuildComm
 import { registerSandboxCommand } from './commands/registerSandboxCommand.js';
 import { registerSandboxSetupCommand } from './commands/registerSandboxSetupCommand.js';
 import { registerStatusCommand } from './commands/registerStatusCommand.js';
+import { ignoreClosedOutput } from './ignoreClosedOutput.js';
+import { readPackageVersion } from './readPackageVersion.js';
 
 /**
  * Runs the `nightshift` command line and returns the exit code: 0 success, 1 work refused or failed
  * (set by the command), 2 bad input or environment.
  */
 export async function main(argv: string[]): Promise<number> {
+  ignoreClosedOutput();
   const program = new Command()
     .name('nightshift')
     .description('A local, governed overnight engineer: plan, failing test, code, deterministic gates, review, commit.')
+    .version(readPackageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerRunCommand(program);

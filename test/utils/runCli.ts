@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** Path of the `nightshift` bin, as `npx nightshift` runs it. */
-export const CLI_BIN = fileURLToPath(new URL('../../src/cli/bin.mjs', import.meta.url));
+/**
+ * Path of the `nightshift` bin that npm installs: it runs the compiled CLI in out/cli, which the vitest
+ * globalSetup (test/utils/buildCliForTests.ts) rebuilds when a source file changed.
+ */
+export const CLI_BIN = fileURLToPath(new URL('../../bin/nightshift.mjs', import.meta.url));
 
 /** Runs the real `nightshift` CLI in a child process and returns its exit code and output. */
 export function runCli(options: {

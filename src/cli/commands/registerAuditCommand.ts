@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { exportAuditJsonl } from '../../engine/store/exportAuditJsonl.js';
-import { openHost } from '../openHost.js';
 
 /** `nightshift audit export`: the audit trail as JSON lines. */
 export function registerAuditCommand(program: Command): void {
@@ -13,6 +12,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--output <file>', 'write to a file instead of stdout')
     .option('--data-dir <dir>', 'where Nightshift keeps its database')
     .action(async (flags: { session?: string; output?: string; dataDir?: string }) => {
+      const { openHost } = await import('../openHost.js');
       const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
       try {
         const jsonl = exportAuditJsonl({ store: host.store, ...(flags.session ? { sessionId: flags.session } : {}) });

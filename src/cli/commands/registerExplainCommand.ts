@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { formatExplanation } from '../../engine/loop/formatExplanation.js';
 import { CliUsageError } from '../CliUsageError.js';
-import { openHost } from '../openHost.js';
 
 /** `nightshift explain <task-run-id>`: why a task was committed or refused, rail by rail. */
 export function registerExplainCommand(program: Command): void {
@@ -11,11 +10,12 @@ export function registerExplainCommand(program: Command): void {
     .argument('<task-run-id>', 'the number shown in brackets by `nightshift status`')
     .option('--json', 'print JSON')
     .option('--data-dir <dir>', 'where Nightshift keeps its database')
-    .action((id: string, flags: { json?: boolean; dataDir?: string }) => {
+    .action(async (id: string, flags: { json?: boolean; dataDir?: string }) => {
       const taskRunId = Number(id);
       if (!Number.isInteger(taskRunId) || taskRunId < 1) {
         throw new CliUsageError({ message: `"${id}" is not a task run id.`, hint: 'Task run ids are the numbers `nightshift status` shows in brackets.' });
       }
+      const { openHost } = await import('../openHost.js');
       const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
       try {
         const explanation = host.store.explain(taskRunId);

@@ -2,9 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { checkPatch } from '../../engine/checkPatch.js';
-import { createSandboxFactory } from '../../engine/sandbox/createSandboxFactory.js';
-import { createGitVcs } from '../../engine/vcs/createGitVcs.js';
 import { CliUsageError } from '../CliUsageError.js';
 import { readTaskFile } from '../readTaskFile.js';
 
@@ -20,6 +17,9 @@ export function registerGateCommand(program: Command): void {
     .addOption(new Option('--sandbox <kind>', 'where the rails run commands (default: nightshift.json "sandbox", else auto)').choices(['auto', 'docker', 'native', 'local']))
     .option('--allow-unsandboxed', 'allow running commands loose on this machine when no sandbox is available')
     .action(async (flags: { repo: string; task: string; patch: string; json?: boolean; sandbox?: 'auto' | 'docker' | 'native' | 'local'; allowUnsandboxed?: boolean }) => {
+      const { checkPatch } = await import('../../engine/checkPatch.js');
+      const { createSandboxFactory } = await import('../../engine/sandbox/createSandboxFactory.js');
+      const { createGitVcs } = await import('../../engine/vcs/createGitVcs.js');
       const task = await readTaskFile({ path: resolve(flags.task) });
       let patch: string;
       try {

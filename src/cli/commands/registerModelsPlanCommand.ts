@@ -3,10 +3,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadModelCatalog } from '../../runtime/catalog/loadModelCatalog.js';
 import { selectProfile } from '../../runtime/catalog/selectProfile.js';
-import { detectMachine } from '../../runtime/placement/detectMachine.js';
 import type { PlacementPlan } from '../../runtime/placement/PlacementPlan.js';
 import { planPlacement } from '../../runtime/placement/planPlacement.js';
-import { resolveProfileFacts } from '../../runtime/placement/resolveProfileFacts.js';
 import { simulateAppleSiliconMachine } from '../../runtime/placement/simulateAppleSiliconMachine.js';
 import { CliUsageError } from '../CliUsageError.js';
 
@@ -28,6 +26,8 @@ export function registerModelsPlanCommand(models: Command): void {
     .option('--catalog <file>', 'base catalog instead of the shipped models.json')
     .option('--json', 'print JSON')
     .action(async (flags: { memory?: string; profile?: string; project: string; catalog?: string; json?: boolean }) => {
+      const { detectMachine } = await import('../../runtime/placement/detectMachine.js');
+      const { resolveProfileFacts } = await import('../../runtime/placement/resolveProfileFacts.js');
       const projectDir = resolve(flags.project);
       const catalog = await loadModelCatalog({
         ...(flags.catalog ? { path: resolve(flags.catalog) } : {}),

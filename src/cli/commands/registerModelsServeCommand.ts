@@ -8,7 +8,6 @@ import { generateServeToken } from '../../runtime/http/generateServeToken.js';
 import { loadScriptedModels } from '../../runtime/scripted/loadScriptedModels.js';
 import { resolveDataDir } from '../../engine/store/resolveDataDir.js';
 import { CliUsageError } from '../CliUsageError.js';
-import { createLocalModelHost } from '../createLocalModelHost.js';
 
 /**
  * `nightshift models serve`: Nightshift's models as an OpenAI-compatible endpoint on 127.0.0.1, so
@@ -76,6 +75,7 @@ async function backendFromSpec(flags: ServeFlags): Promise<JsonModelBackend> {
     return createJsonBackendFromModelClient({ client: await loadScriptedModels({ path: resolve(process.cwd(), argument) }) });
   }
   if (kind === 'local') {
+    const { createLocalModelHost } = await import('../createLocalModelHost.js');
     const host = await createLocalModelHost({
       modelPath: argument,
       cwd: process.cwd(),

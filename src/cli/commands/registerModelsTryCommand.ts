@@ -10,8 +10,6 @@ import { decodeTokensPerSecond } from '../../runtime/backend/decodeTokensPerSeco
 import { modelRoleSchema, type ModelRole } from '../../shared/modelRole.js';
 import type { PhaseName } from '../../shared/phaseName.js';
 import { CliUsageError } from '../CliUsageError.js';
-import { createLocalModelHost } from '../createLocalModelHost.js';
-import { createModelsFromSpec } from '../createModelsFromSpec.js';
 
 const PROMPT_ID = 'models-try@1';
 /** The phase each role usually plays, sent as the call's meta (the scripted backend keys on it). */
@@ -134,9 +132,11 @@ async function openModels(flags: TryFlags, role: ModelRole, jsonSchema: Record<s
     ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
   };
   if (kind === 'local') {
+    const { createLocalModelHost } = await import('../createLocalModelHost.js');
     const host = await createLocalModelHost({ modelPath: rest.join(':'), cwd: process.cwd(), dataDir, ...(flags.profile ? { profileId: flags.profile } : {}) });
     return { call: (options) => callBackend(host, { ...request, jsonSchema }, validator, options), dispose: () => host.dispose() };
   }
+  const { createModelsFromSpec } = await import('../createModelsFromSpec.js');
   const client = await createModelsFromSpec({ spec: flags.models, cwd: process.cwd(), dataDir, ...(flags.profile ? { profileId: flags.profile } : {}) });
   return { call: (options) => callClient(client, request, validator, options), dispose: () => client.dispose() };
 }

@@ -1,16 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { createEngine } from '../../engine/createEngine.js';
 import { parseBacklog } from '../../engine/backlog/parseBacklog.js';
 import { taskSpecSchema } from '../../shared/taskSpecSchema.js';
 import { createPromptLibrary } from '../../engine/prompts/createPromptLibrary.js';
-import { createSandboxFactory } from '../../engine/sandbox/createSandboxFactory.js';
-import { createGitVcs } from '../../engine/vcs/createGitVcs.js';
 import { CliUsageError } from '../CliUsageError.js';
-import { createModelsFromSpec } from '../createModelsFromSpec.js';
 import { createProgressPrinter } from '../createProgressPrinter.js';
-import { openHost } from '../openHost.js';
 import { parseUntil } from '../parseUntil.js';
 
 /** `nightshift run <project-dir>`: the overnight loop over a backlog. */
@@ -32,6 +27,11 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'print engine events as JSON lines instead of the live display')
     .option('--data-dir <dir>', 'where Nightshift keeps its database, workspaces and reports')
     .action(async (projectDir: string, flags: RunFlags) => {
+      const { createEngine } = await import('../../engine/createEngine.js');
+      const { createSandboxFactory } = await import('../../engine/sandbox/createSandboxFactory.js');
+      const { createGitVcs } = await import('../../engine/vcs/createGitVcs.js');
+      const { createModelsFromSpec } = await import('../createModelsFromSpec.js');
+      const { openHost } = await import('../openHost.js');
       const cwd = process.cwd();
       const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
       const models = await createModelsFromSpec({

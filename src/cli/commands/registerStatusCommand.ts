@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { SessionRecord, Store } from '../../engine/ports/Store.js';
 import { CliUsageError } from '../CliUsageError.js';
-import { openHost } from '../openHost.js';
 
 /** `nightshift status`: recent sessions, or one session's tasks. */
 export function registerStatusCommand(program: Command): void {
@@ -15,7 +14,8 @@ export function registerStatusCommand(program: Command): void {
     .option('--limit <n>', 'how many sessions to list', '10')
     .option('--json', 'print JSON')
     .option('--data-dir <dir>', 'where Nightshift keeps its database')
-    .action((flags: { project?: string; session?: string; limit: string; json?: boolean; dataDir?: string }) => {
+    .action(async (flags: { project?: string; session?: string; limit: string; json?: boolean; dataDir?: string }) => {
+      const { openHost } = await import('../openHost.js');
       const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
       try {
         const sessions = pickSessions(host.store, flags);

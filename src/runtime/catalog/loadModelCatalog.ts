@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { modelCatalogOverrideSchema, type ModelCatalogOverride } from './modelCatalogOverrideSchema.js';
 import { modelCatalogSchema, type CatalogModel, type CatalogProfile, type ModelCatalog } from './modelCatalogSchema.js';
+import { findPackageRoot } from '../../engine/prompts/findPackageRoot.js';
 import { ModelCatalogError } from './ModelCatalogError.js';
-
-/** The catalog shipped at the repository root. */
-const SHIPPED_CATALOG = fileURLToPath(new URL('../../../models.json', import.meta.url));
 
 /**
  * Reads the model catalog and applies override files in order (later wins): a model or profile whose id
@@ -23,7 +22,7 @@ export async function loadModelCatalog(
     overrides?: string[];
   } = {},
 ): Promise<ModelCatalog> {
-  const basePath = options.path ?? SHIPPED_CATALOG;
+  const basePath = options.path ?? shippedCatalogPath();
   const baseJson = await readJson(basePath, false);
   const base = validate(modelCatalogSchema, baseJson, basePath);
   const origins = { models: new Map<string, string>(), profiles: new Map<string, string>() };
@@ -129,4 +128,13 @@ function jsonPath(path: readonly PropertyKey[]): string {
   return path
     .map((key) => (typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `.${String(key)}` : `[${JSON.stringify(String(key))}]`))
     .reduce((all, part) => all + part, '$');
+}
+
+/**
+ * The catalog shipped at the package root, found by walking up from this module: the path differs between
+ * the source tree (src/runtime/catalog/) and the bundled CLI (out/cli/).
+ */
+function shippedCatalogPath(): string {
+  const root = findPackageRoot({ from: fileURLToPath(new URL('.', import.meta.url)) });
+  return join(root ?? '.', 'models.json');
 }

@@ -1,0 +1,115 @@
+/*
+ * Builds the `nightshift` command line into out/cli/: src/cli/main.ts and the model host it forks
+ * (src/runtime/host/modelHostMain.ts, which forkModelHost finds as modelHostMain.js beside its own chunk),
+ * bundled by esbuild as ES modules. Packages in node_modules stay external, so native addons
+ * (better-sqlite3, node-llama-cpp) load from their own folders. Each command imports its heavy modules
+ * inside its action; esbuild's code splitting turns those imports into chunks loaded only when that
+ * command runs, so `--help`, `--version` and `status` do not load the engine.
+ *
+ * Run by `npm run build:cli`, `prepare` (npm install, npm ci, npm link), `prepack` (npm pack), and with
+ * --if-stale by build/scripts/ensureDeps.mjs (pretest, prestart) and the tests' vitest globalSetup.
+ *
+ * --if-stale builds only when out/cli/build-inputs.json is missing, or a file it lists (every source file
+ * in the bundle, package.json, this script) changed after the last build started. Source files that a
+ * change newly imports are covered: the importing file changed too.
+ *
+ * The build goes to a fresh folder that then replaces out/cli in two renames, so CLI processes already
+ * running (tests spawn many, other checkouts' builds may race) never load a half-written file.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const outDir = join(root, 'out', 'cli');
+const manifestName = 'build-inputs.json';
+
+/**
+ * Builds out/cli. Returns true when it built, false when `ifStale` found the output current.
+ * @param {{ ifStale?: boolean }} [options] ifStale: build only when a source changed since the last build. Default false.
+ */
+export async function buildCli(options = {}) {
+  if (options.ifStale && !isStale()) return false;
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    throw new Error('esbuild is not installed; run `npm install` in the Nightshift repository (it is a devDependency) and then `npm run build:cli`.');
+  }
+  const startedAt = Date.now();
+  const staging = join(root, 'out', `cli.building-${process.pid}-${startedAt}`);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    const result = await esbuild.build({
+      absWorkingDir: root,
+      entryPoints: { main: 'src/cli/main.ts', modelHostMain: 'src/runtime/host/modelHostMain.ts' },
+      outdir: staging,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      // One flat folder: modules that find files relative to import.meta.url (the model host entry, the
+      // package root) see the same location whichever chunk they end up in.
+      chunkNames: 'chunk-[hash]',
+      sourcemap: 'linked',
+      sourcesContent: false,
+      metafile: true,
+      logLevel: 'warning',
+    });
+    const inputs = [...Object.keys(result.metafile.inputs), 'package.json', relative(root, fileURLToPath(import.meta.url))];
+    writeFileSync(join(staging, manifestName), `${JSON.stringify({ startedAt, inputs }, null, 2)}\n`);
+    replaceOutput(staging);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return true;
+}
+
+function isStale() {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(outDir, manifestName), 'utf8'));
+  } catch {
+    return true;
+  }
+  if (!existsSync(join(outDir, 'main.js')) || !Array.isArray(manifest.inputs)) return true;
+  return manifest.inputs.some((input) => {
+    try {
+      return statSync(join(root, input)).mtimeMs > manifest.startedAt;
+    } catch {
+      return true;
+    }
+  });
+}
+
+function replaceOutput(staging) {
+  mkdirSync(dirname(outDir), { recursive: true });
+  const retired = `${outDir}.old-${process.pid}-${Date.now()}`;
+  try {
+    renameSync(outDir, retired);
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+  try {
+    renameSync(staging, outDir);
+  } catch (error) {
+    // Another build put its output in place between the two renames; it is as new as this one.
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+  }
+  rmSync(retired, { recursive: true, force: true });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const ifStale = process.argv.includes('--if-stale');
+  buildCli({ ifStale }).then(
+    (built) => {
+      if (built) console.log(`nightshift: built the CLI into ${relative(process.cwd(), outDir) || '.'}`);
+    },
+    (error) => {
+      console.error(`nightshift: building the CLI failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
