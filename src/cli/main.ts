@@ -11,7 +11,6 @@ import { registerSandboxBuildCommand } from './commands/registerSandboxBuildComm
 import { registerSandboxCommand } from './commands/registerSandboxCommand.js';
 import { registerSandboxSetupCommand } from './commands/registerSandboxSetupCommand.js';
 import { registerStatusCommand } from './commands/registerStatusCommand.js';
-import { ignoreClosedOutput } from './ignoreClosedOutput.js';
 import { readPackageVersion } from './readPackageVersion.js';
 
 /**
@@ -19,7 +18,6 @@ import { readPackageVersion } from './readPackageVersion.js';
  * (set by the command), 2 bad input or environment.
  */
 export async function main(argv: string[]): Promise<number> {
-  ignoreClosedOutput();
   const program = new Command()
     .name('nightshift')
     .description('A local, governed overnight engineer: plan, failing test, code, deterministic gates, review, commit.')
