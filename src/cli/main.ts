@@ -11,6 +11,7 @@ import { registerSandboxBuildCommand } from './commands/registerSandboxBuildComm
 import { registerSandboxCommand } from './commands/registerSandboxCommand.js';
 import { registerSandboxSetupCommand } from './commands/registerSandboxSetupCommand.js';
 import { registerStatusCommand } from './commands/registerStatusCommand.js';
+import { closedOutput } from './closedOutput.js';
 import { readPackageVersion } from './readPackageVersion.js';
 
 /**
@@ -18,6 +19,7 @@ import { readPackageVersion } from './readPackageVersion.js';
  * (set by the command), 2 bad input or environment.
  */
 export async function main(argv: string[]): Promise<number> {
+  closedOutput.guard();
   const program = new Command()
     .name('nightshift')
     .description('A local, governed overnight engineer: plan, failing test, code, deterministic gates, review, commit.')

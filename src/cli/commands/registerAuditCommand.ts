@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { exportAuditJsonl } from '../../engine/store/exportAuditJsonl.js';
+import { CliUsageError } from '../CliUsageError.js';
 
 /** `nightshift audit export`: the audit trail as JSON lines. */
 export function registerAuditCommand(program: Command): void {
@@ -15,11 +16,23 @@ export function registerAuditCommand(program: Command): void {
       const { openHost } = await import('../openHost.js');
       const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
       try {
-        const jsonl = exportAuditJsonl({ store: host.store, ...(flags.session ? { sessionId: flags.session } : {}) });
-        if (flags.output) await writeFile(flags.output, jsonl);
+        if (flags.session !== undefined && !host.store.getSession(flags.session)) {
+          throw new CliUsageError({ message: `No session "${flags.session}".`, hint: 'Run `nightshift status` to list sessions.', context: { session: flags.session } });
+        }
+        const jsonl = exportAuditJsonl({ store: host.store, ...(flags.session !== undefined ? { sessionId: flags.session } : {}) });
+        if (flags.output) await writeOutput(flags.output, jsonl);
         else process.stdout.write(jsonl);
       } finally {
         host.dispose();
       }
     });
+}
+
+async function writeOutput(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new CliUsageError({ message: `Cannot write the audit trail to ${path} (${code}).`, hint: 'Check the --output path: its folder must exist and be writable.', context: { path } });
+  }
 }

@@ -11,8 +11,8 @@ export function registerExplainCommand(program: Command): void {
     .option('--json', 'print JSON')
     .option('--data-dir <dir>', 'where Nightshift keeps its database')
     .action(async (id: string, flags: { json?: boolean; dataDir?: string }) => {
-      const taskRunId = Number(id);
-      if (!Number.isInteger(taskRunId) || taskRunId < 1) {
+      const taskRunId = /^\d+$/.test(id) ? Number(id) : Number.NaN;
+      if (!Number.isSafeInteger(taskRunId) || taskRunId < 1) {
         throw new CliUsageError({ message: `"${id}" is not a task run id.`, hint: 'Task run ids are the numbers `nightshift status` shows in brackets.' });
       }
       const { openHost } = await import('../openHost.js');

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -29,6 +30,7 @@ export function registerModelsPlanCommand(models: Command): void {
       const { detectMachine } = await import('../../runtime/placement/detectMachine.js');
       const { resolveProfileFacts } = await import('../../runtime/placement/resolveProfileFacts.js');
       const projectDir = resolve(flags.project);
+      if (!existsSync(projectDir)) throw new CliUsageError({ message: `The project directory ${flags.project} does not exist.`, hint: 'Check the --project path.' });
       const catalog = await loadModelCatalog({
         ...(flags.catalog ? { path: resolve(flags.catalog) } : {}),
         overrides: [join(homedir(), '.nightshift', 'models.json'), join(projectDir, 'nightshift.models.json')],

@@ -7,6 +7,7 @@ import { createOpenAiServer } from '../../runtime/http/createOpenAiServer.js';
 import { generateServeToken } from '../../runtime/http/generateServeToken.js';
 import { loadScriptedModels } from '../../runtime/scripted/loadScriptedModels.js';
 import { resolveDataDir } from '../../engine/store/resolveDataDir.js';
+import { checkProfileOption } from '../checkProfileOption.js';
 import { CliUsageError } from '../CliUsageError.js';
 
 /**
@@ -24,6 +25,7 @@ export function registerModelsServeCommand(models: Command): void {
     .option('--port <n>', 'TCP port on 127.0.0.1; 0 picks a free one', parsePort, 0)
     .option('--token <token>', 'bearer token clients must send (default: NIGHTSHIFT_SERVE_TOKEN, else a random one)')
     .action(async (flags: ServeFlags) => {
+      checkProfileOption({ models: flags.models, profile: flags.profile });
       const token = flags.token || process.env.NIGHTSHIFT_SERVE_TOKEN || generateServeToken();
       const backend = await backendFromSpec(flags);
       const modelIds = Object.fromEntries(modelRoleSchema.options.map((role) => [role, backend.describe(role).model])) as Record<ModelRole, string>;

@@ -9,6 +9,7 @@ import type { JsonModelBackend } from '../../runtime/backend/JsonModelBackend.js
 import { decodeTokensPerSecond } from '../../runtime/backend/decodeTokensPerSecond.js';
 import { modelRoleSchema, type ModelRole } from '../../shared/modelRole.js';
 import type { PhaseName } from '../../shared/phaseName.js';
+import { checkProfileOption } from '../checkProfileOption.js';
 import { CliUsageError } from '../CliUsageError.js';
 
 const PROMPT_ID = 'models-try@1';
@@ -74,6 +75,7 @@ export function registerModelsTryCommand(models: Command): void {
     .option('--candidates <temperatures>', 'one answer per temperature, e.g. 0.0,0.4,0.8', parseCandidates)
     .option('--json', 'print one JSON object instead of streaming')
     .action(async (flags: TryFlags) => {
+      checkProfileOption({ models: flags.models, profile: flags.profile });
       const role = parseRole(flags.role);
       if (flags.candidates && flags.temperature !== undefined) {
         throw new CliUsageError({ message: 'Give either --temperature or --candidates, not both.', hint: 'For one answer use --temperature T; for several use --candidates T1,T2,...' });

@@ -2,10 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { parseBacklog } from '../../engine/backlog/parseBacklog.js';
+import { projectLocksDir } from '../../engine/lock/projectLocksDir.js';
+import { BacklogDeliveredError } from '../../engine/loop/BacklogDeliveredError.js';
+import { refIntentsDir } from '../../engine/vcs/refIntentsDir.js';
 import { taskSpecSchema } from '../../shared/taskSpecSchema.js';
 import { createPromptLibrary } from '../../engine/prompts/createPromptLibrary.js';
+import { checkProfileOption } from '../checkProfileOption.js';
+import { closedOutput } from '../closedOutput.js';
 import { CliUsageError } from '../CliUsageError.js';
 import { createProgressPrinter } from '../createProgressPrinter.js';
+import { parsePositiveInt } from '../parsePositiveInt.js';
 import { parseUntil } from '../parseUntil.js';
 
 /** `nightshift run <project-dir>`: the overnight loop over a backlog. */
@@ -16,7 +22,7 @@ export function registerRunCommand(program: Command): void {
     .argument('<project-dir>', 'the git repository to work on')
     .option('--tasks <file>', 'backlog file (default: TASKS.md, or tasksFile in nightshift.json)')
     .option('--task <title>', 'a task given on the command line instead of a backlog (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
-    .option('--max-tasks <n>', 'start at most N tasks in this run', (value) => positiveInt(value, '--max-tasks'))
+    .option('--max-tasks <n>', 'start at most N tasks in this run', (value) => parsePositiveInt({ value, flag: '--max-tasks' }))
     .option('--until <HH:MM>', 'start no new task after this local time')
     .option('--models <spec>', 'model backend: local (default: the memory-tier profile), local:FILE.gguf, openai:URL#MODEL, scripted:FILE', 'local')
     .option('--profile <id>', 'model profile for --models local (default: the largest tier that fits this machine)')
@@ -24,9 +30,15 @@ export function registerRunCommand(program: Command): void {
     .option('--allow-unsandboxed', 'allow running commands loose on this machine when no sandbox is available (shown as a warning on every run)')
     .option('--direct <branch>', 'fast-forward this branch (must not be checked out) instead of nightshift/<session>')
     .option('--no-resume', 'start a new session even if the last one did not finish')
+    .option('--again', 'also run tasks that earlier sessions already delivered unchanged (default: skip them, naming where they went)')
     .option('--json', 'print engine events as JSON lines instead of the live display')
     .option('--data-dir <dir>', 'where Nightshift keeps its database, workspaces and reports')
     .action(async (projectDir: string, flags: RunFlags) => {
+      checkProfileOption({ models: flags.models, profile: flags.profile });
+      if (flags.tasks && flags.task.length > 0) {
+        throw new CliUsageError({ message: 'Give either --tasks FILE or --task, not both.', hint: 'Put every task in the backlog file, or pass them all with --task.' });
+      }
+      const until = flags.until === undefined ? undefined : parseUntil({ value: flags.until, now: Date.now() });
       const { createEngine } = await import('../../engine/createEngine.js');
       const { createSandboxFactory } = await import('../../engine/sandbox/createSandboxFactory.js');
       const { createGitVcs } = await import('../../engine/vcs/createGitVcs.js');
@@ -52,11 +64,12 @@ export function registerRunCommand(program: Command): void {
           ...(flags.allowUnsandboxed ? { allowUnsandboxed: true } : {}),
           onProgress: (message) => process.stderr.write(`sandbox: ${message.trimEnd()}\n`),
         }),
-        vcs: createGitVcs(),
+        vcs: createGitVcs({ refIntentsDir: refIntentsDir({ dataDir: host.dataDir }) }),
         clock: { now: () => Date.now() },
         prompts: createPromptLibrary(),
         workspacesDir: host.workspacesDir,
         reportsDir: host.reportsDir,
+        locksDir: projectLocksDir({ dataDir: host.dataDir }),
       });
       const controller = new AbortController();
       const onSignal = () => {
@@ -69,9 +82,6 @@ export function registerRunCommand(program: Command): void {
         ? (event: unknown) => process.stdout.write(`${JSON.stringify(event)}\n`)
         : createProgressPrinter({ write: (text) => process.stdout.write(text), tty: process.stdout.isTTY === true });
       try {
-        if (flags.tasks && flags.task.length > 0) {
-          throw new CliUsageError({ message: 'Give either --tasks FILE or --task, not both.', hint: 'Put every task in the backlog file, or pass them all with --task.' });
-        }
         const tasks = flags.tasks
           ? await readTasks(resolve(cwd, flags.tasks), flags.tasks)
           : flags.task.length > 0
@@ -81,13 +91,23 @@ export function registerRunCommand(program: Command): void {
           projectDir: resolve(cwd, projectDir),
           ...(tasks ? { tasks } : {}),
           ...(flags.maxTasks !== undefined ? { maxTasks: flags.maxTasks } : {}),
-          ...(flags.until ? { until: parseUntil({ value: flags.until, now: Date.now() }) } : {}),
+          ...(until !== undefined ? { until } : {}),
           ...(flags.direct ? { mode: 'direct' as const, targetBranch: flags.direct } : {}),
           resume: flags.resume,
+          ...(flags.again ? { again: true } : {}),
           onEvent: print,
           signal: controller.signal,
+        }).catch((error: unknown) => {
+          if (!(error instanceof BacklogDeliveredError)) throw error;
+          // Nothing left to do is a success: say what was delivered where, and start nothing.
+          process.stdout.write(flags.json ? `${JSON.stringify({ type: 'log', at: Date.now(), level: 'info', message: error.message })}\n` : `${error.message}\n  ${error.hint}\n`);
+          return null;
         });
-        process.exitCode = outcome.tasks.every((task) => task.status === 'done') ? 0 : 1;
+        if (outcome === null) return;
+        if (closedOutput.isClosed(process.stdout)) {
+          process.stderr.write(`nightshift: the output closed mid-run; the session ran on and is recorded: nightshift status --session ${outcome.session.id}\n`);
+        }
+        process.exitCode = outcome.tasks.every((task) => task.status === 'done' || (task.status === 'skipped' && task.commit !== null)) ? 0 : 1;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -108,6 +128,7 @@ interface RunFlags {
   allowUnsandboxed?: boolean;
   direct?: string;
   resume: boolean;
+  again?: boolean;
   json?: boolean;
   dataDir?: string;
 }
@@ -120,12 +141,4 @@ async function readTasks(path: string, source: string) {
     throw new CliUsageError({ message: `Cannot read the backlog file ${path}.`, hint: 'Check the --tasks path.', context: { path } });
   }
   return parseBacklog({ text, source });
-}
-
-function positiveInt(value: string, flag: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) {
-    throw new CliUsageError({ message: `${flag} must be a positive whole number, not "${value}".`, hint: `For example ${flag} 3.` });
-  }
-  return parsed;
 }

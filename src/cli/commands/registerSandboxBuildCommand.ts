@@ -30,6 +30,9 @@ export function registerSandboxBuildCommand(group: Command): void {
         throw new CliUsageError({ message: `Unknown stack "${flags.stack}".`, hint: `Use one of: ${[...STACKS, 'all'].join(', ')}.` });
       }
       if (flags.offline) {
+        if (flags.stack !== 'all') {
+          throw new CliUsageError({ message: `--offline builds every stack, so --stack ${flags.stack} cannot be honoured.`, hint: 'Drop --stack to build offline, or drop --offline to build one stack.' });
+        }
         await runOfflineBuild();
         return;
       }

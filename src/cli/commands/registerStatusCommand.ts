@@ -1,8 +1,10 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { projectLocksDir } from '../../engine/lock/projectLocksDir.js';
 import type { SessionRecord, Store } from '../../engine/ports/Store.js';
 import { CliUsageError } from '../CliUsageError.js';
+import { parsePositiveInt } from '../parsePositiveInt.js';
 
 /** `nightshift status`: recent sessions, or one session's tasks. */
 export function registerStatusCommand(program: Command): void {
@@ -10,15 +12,17 @@ export function registerStatusCommand(program: Command): void {
     .command('status')
     .description('show recent sessions and their tasks')
     .option('--project <dir>', 'only sessions of this project')
-    .option('--session <id>', 'show one session in detail')
-    .option('--limit <n>', 'how many sessions to list', '10')
+    .addOption(new Option('--session <id>', 'show one session in detail').conflicts(['project', 'limit']))
+    .option('--limit <n>', 'how many sessions to list', (value) => parsePositiveInt({ value, flag: '--limit' }), 10)
     .option('--json', 'print JSON')
     .option('--data-dir <dir>', 'where Nightshift keeps its database')
-    .action(async (flags: { project?: string; session?: string; limit: string; json?: boolean; dataDir?: string }) => {
+    .action(async (flags: { project?: string; session?: string; limit: number; json?: boolean; dataDir?: string }) => {
       const { openHost } = await import('../openHost.js');
       const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
       try {
-        const sessions = pickSessions(host.store, flags);
+        const { observeSessionStatus } = await import('../../engine/lock/observeSessionStatus.js');
+        const locksDir = projectLocksDir({ dataDir: host.dataDir });
+        const sessions = await Promise.all(pickSessions(host.store, flags).map((session) => observeSessionStatus({ session, store: host.store, locksDir })));
         const detailed = sessions.map((session) => ({ session, tasks: host.store.listTaskRuns(session.id) }));
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(detailed, null, 2)}\n`);
@@ -31,6 +35,7 @@ export function registerStatusCommand(program: Command): void {
         for (const { session, tasks } of detailed) {
           const started = new Date(session.startedAt).toISOString().replace('T', ' ').slice(0, 16);
           process.stdout.write(`${session.id}  ${session.status.padEnd(9)} ${started}  ${session.branch}${session.headCommit ? ` @ ${session.headCommit.slice(0, 12)}` : ''}\n`);
+          if (session.reason) process.stdout.write(`  ${session.reason}\n`);
           for (const task of tasks) {
             process.stdout.write(`  [${String(task.id).padStart(4)}] ${task.spec.id.padEnd(10)} ${task.status.padEnd(10)} ${task.spec.title}${task.reason ? ` — ${task.reason}` : ''}\n`);
           }
@@ -41,7 +46,7 @@ export function registerStatusCommand(program: Command): void {
     });
 }
 
-function pickSessions(store: Store, flags: { project?: string; session?: string; limit: string }): SessionRecord[] {
+function pickSessions(store: Store, flags: { project?: string; session?: string; limit: number }): SessionRecord[] {
   if (flags.session) {
     const session = store.getSession(flags.session);
     if (!session) {
@@ -49,7 +54,7 @@ function pickSessions(store: Store, flags: { project?: string; session?: string;
     }
     return [session];
   }
-  const limit = Number(flags.limit) || 10;
+  const { limit } = flags;
   if (!flags.project) return store.listSessions({ limit });
   let path: string;
   try {
