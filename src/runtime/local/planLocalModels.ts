@@ -13,6 +13,7 @@ import type { ModelFacts } from '../placement/ModelFacts.js';
 import type { MachineInfo, PlacementPlan } from '../placement/PlacementPlan.js';
 import { planPlacement } from '../placement/planPlacement.js';
 import { createModelFileStore } from '../store/createModelFileStore.js';
+import { describeMissingModels } from './describeMissingModels.js';
 import { LocalModelsError } from './LocalModelsError.js';
 
 const ROLES: ModelRole[] = ['brain', 'coder', 'qa'];
@@ -78,7 +79,7 @@ export async function planLocalModels(options: {
     if (!modelId || paths[modelId]) continue;
     const path = await findPath(modelId);
     if (path) paths[modelId] = path;
-    else missing.push(modelId);
+    else if (!missing.includes(modelId)) missing.push(modelId);
   }
   const warnings: string[] = [];
   let profile = selected;
@@ -95,9 +96,10 @@ export async function planLocalModels(options: {
     }
   }
   if (missing.length > 0) {
+    const present = new Set<string>();
+    for (const model of catalog.models) if (paths[model.id] || (await findPath(model.id))) present.add(model.id);
     throw new LocalModelsError({
-      message: `Profile ${profile.id} needs model(s) that are not on this machine: ${missing.join(', ')}.`,
-      hint: `Fetch them once with ${missing.map((id) => `\`nightshift models pull ${id}\``).join(' and ')}, import a GGUF you have with \`nightshift models import FILE --id ID\`, or pick a smaller profile with --profile.`,
+      ...describeMissingModels({ catalog, profile, missing, present, memoryBytes: machine.totalMemoryBytes }),
       context: { profile: profile.id, missing },
     });
   }
