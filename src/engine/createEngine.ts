@@ -13,6 +13,13 @@ import { createCommandLog } from './loop/createCommandLog.js';
 import { createSessionId } from './loop/createSessionId.js';
 import { DirectModeError } from './loop/DirectModeError.js';
 import { findFailedDependency } from './loop/findFailedDependency.js';
+import { BacklogDeliveredError } from './loop/BacklogDeliveredError.js';
+import { describeDelivered } from './loop/describeDelivered.js';
+import { findDeliveredTasks } from './loop/findDeliveredTasks.js';
+import { interruptDeadSession } from './loop/interruptDeadSession.js';
+import { skipDeliveredTasks } from './loop/skipDeliveredTasks.js';
+import { withProjectLock } from './loop/withProjectLock.js';
+import type { ProjectLock } from './lock/ProjectLock.js';
 import { runTask } from './loop/runTask.js';
 import type { Clock } from './ports/Clock.js';
 import type { ModelClient } from './ports/ModelClient.js';
@@ -39,6 +46,8 @@ export interface EngineDeps {
   workspacesDir: string;
   /** Folder for handoff reports (from `openDataDir`). */
   reportsDir: string;
+  /** Folder of project locks (from `projectLocksDir`). Default: `locks` beside `workspacesDir`. */
+  locksDir?: string;
 }
 
 export interface RunSessionOptions {
@@ -61,6 +70,13 @@ export interface RunSessionOptions {
   onEvent?: (event: EngineEvent) => void;
   /** Stops the session between steps; the running task is put back in the queue. */
   signal?: AbortSignal;
+  /**
+   * Run tasks that earlier sessions of the project already delivered unchanged. Default false: a new
+   * session skips them, and a backlog delivered in full throws `BacklogDeliveredError` before recording anything.
+   */
+  again?: boolean;
+  /** What started the run, shown to a run refused by the project lock. Default: this process's command line. */
+  command?: string;
 }
 
 export interface SessionOutcome {
@@ -76,18 +92,29 @@ export interface Engine {
 /** The governed loop: a backlog in, gated commits on a branch out. */
 export function createEngine(deps: EngineDeps): Engine {
   return {
-    runSession: (options) => runSession(deps, options),
+    runSession: (options) =>
+      withProjectLock({
+        vcs: deps.vcs,
+        clock: deps.clock,
+        locksDir: deps.locksDir,
+        workspacesDir: deps.workspacesDir,
+        projectDir: options.projectDir,
+        command: options.command,
+        body: (lock) => runSession(deps, options, lock),
+      }),
     async dispose() {
       await deps.models.dispose();
     },
   };
 }
 
-async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise<SessionOutcome> {
+async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: ProjectLock): Promise<SessionOutcome> {
   const { store, vcs, clock } = deps;
   const emit = (event: EngineEvent) => options.onEvent?.(event);
   const repo = await vcs.inspectRepo({ repoDir: options.projectDir });
   const project = store.upsertProject({ path: repo.root, name: repo.root.split('/').pop() ?? repo.root, now: clock.now() });
+  const interrupted = interruptDeadSession({ store, projectId: project.id, staleOwner: lock.tookOverFrom, now: clock.now() });
+  if (interrupted) emit({ type: 'log', at: clock.now(), level: 'warn', message: `Session ${interrupted.id} was interrupted: ${interrupted.reason}.` });
 
   const unfinished = options.resume === false ? null : store.findUnfinishedSession(project.id);
   let session: SessionRecord;
@@ -98,7 +125,7 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
     session = unfinished;
     resumed = true;
     store.recoverInterrupted(session.id, clock.now());
-    store.updateSession(session.id, { status: 'running', endedAt: null });
+    store.updateSession(session.id, { status: 'running', reason: '', endedAt: null });
   } else {
     const mode = options.mode ?? 'branch';
     const id = createSessionId({ now: clock.now() });
@@ -124,6 +151,11 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
     const specs = orderTasks({
       tasks: options.tasks ?? (await readBacklog(repo.root, options.tasksFile ?? prepared.config.tasksFile)),
     });
+    const delivered = options.again ? [] : findDeliveredTasks({ store, projectId: project.id, specs });
+    if (delivered.length > 0 && delivered.length === specs.length) {
+      await rm(prepared.workspaceDir, { recursive: true, force: true });
+      throw new BacklogDeliveredError({ delivered });
+    }
     sandbox = await createSessionSandbox(deps, id, prepared);
     const describe = (role: 'brain' | 'coder' | 'qa') => deps.models.describe(role);
     const { kind, isolated } = sandbox;
@@ -139,10 +171,15 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions): Promise
         models: { brain: describe('brain'), coder: describe('coder'), qa: describe('qa') },
         startedAt: clock.now(),
       });
-      store.addTaskRuns(created.id, specs);
+      const taskRuns = store.addTaskRuns(created.id, specs);
+      skipDeliveredTasks({ store, session: created, taskRuns, delivered, project: repo.root, now: clock.now() });
       return created;
     });
+    if (delivered.length > 0) {
+      emit({ type: 'log', at: clock.now(), level: 'info', message: `Already delivered by earlier sessions, so skipped (--again runs them): ${describeDelivered(delivered)}.` });
+    }
   }
+  await lock.setSession(session.id);
 
   try {
     const branchOid = await vcs.readBranch({ repoDir: repo.root, branch: session.branch });

@@ -6,6 +6,7 @@ import { createSandboxFactory } from '../../src/engine/sandbox/createSandboxFact
 import { createSqliteStore } from '../../src/engine/store/createSqliteStore.js';
 import { openDataDir } from '../../src/engine/store/openDataDir.js';
 import { createGitVcs } from '../../src/engine/vcs/createGitVcs.js';
+import { refIntentsDir } from '../../src/engine/vcs/refIntentsDir.js';
 import { loadScriptedModels } from '../../src/runtime/scripted/loadScriptedModels.js';
 
 /**
@@ -26,7 +27,7 @@ export async function createTestEngine(options: { dataDir: string; scriptPath: s
     models: await loadScriptedModels({ path: options.scriptPath }),
     store,
     createSandbox: createSandboxFactory({ preference: options.sandbox ?? 'local', allowUnsandboxed: (options.sandbox ?? 'local') === 'local' }),
-    vcs: createGitVcs(),
+    vcs: createGitVcs({ refIntentsDir: refIntentsDir({ dataDir: dirs.dir }) }),
     clock: { now: () => Date.now() },
     prompts: createPromptLibrary(),
     workspacesDir: dirs.workspacesDir,

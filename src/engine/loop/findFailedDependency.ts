@@ -11,7 +11,7 @@ export interface FailedDependency {
 }
 
 /**
- * The first dependency of `taskRun` that is not done, or null when every one delivered. A dependency that
+ * The first dependency of `taskRun` that did not deliver, or null when every one did. A dependency that
  * was itself skipped is followed down to the task whose failure started the chain, so the reason names
  * the task to fix instead of "T2 ended skipped".
  */
@@ -23,7 +23,10 @@ export function findFailedDependency(options: {
 }): FailedDependency | null {
   const byId = new Map(options.all.map((candidate) => [candidate.spec.id, candidate]));
   const blocked = (task: TaskRunRecord) =>
-    task.spec.dependsOn.map((id) => byId.get(id)).find((dependency): dependency is TaskRunRecord => dependency !== undefined && dependency.status !== 'done');
+    task.spec.dependsOn
+      .map((id) => byId.get(id))
+      // A dependency skipped because an earlier session delivered it carries that commit: it delivered.
+      .find((dependency): dependency is TaskRunRecord => dependency !== undefined && dependency.status !== 'done' && dependency.commit === null);
   const direct = blocked(options.taskRun);
   if (!direct) return null;
   const via: TaskRunRecord[] = [];

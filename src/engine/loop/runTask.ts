@@ -31,6 +31,7 @@ import { writeChanges } from '../workspace/writeChanges.js';
 import { formatRailFeedback } from './formatRailFeedback.js';
 import { formatTaskText } from './formatTaskText.js';
 import { listWorkspaceFiles } from './listWorkspaceFiles.js';
+import { attemptBudget } from './attemptBudget.js';
 import { mergeChanges } from './mergeChanges.js';
 import { quoteIsInTask } from './quoteIsInTask.js';
 import { readWorkspaceFiles } from './readWorkspaceFiles.js';
@@ -124,13 +125,13 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
   const baseline = await ensureBaseline(ctx);
   let passingSuite: TestReport | null = null;
   // A crash can land between starting an attempt and counting it; the attempt rows are the truth.
-  const attemptsBefore = store.listAttempts(taskRun.id).length;
+  const { lastNumber: attemptsBefore, limit } = attemptBudget({ attempts: store.listAttempts(taskRun.id), maxAttempts });
 
-  for (let number = attemptsBefore + 1; number <= maxAttempts; number += 1) {
+  for (let number = attemptsBefore + 1; number <= limit; number += 1) {
     throwIfAborted(ctx.signal);
     const attempt = store.startAttempt({ taskRunId: taskRun.id, number, startedAt: clock.now() });
     store.updateTaskRun(taskRun.id, { attempts: number });
-    ctx.emit({ type: 'attempt/started', at: clock.now(), taskRunId: taskRun.id, attempt: number, maxAttempts });
+    ctx.emit({ type: 'attempt/started', at: clock.now(), taskRunId: taskRun.id, attempt: number, maxAttempts: limit });
     let green: FileChange[] = [];
     const phase = async <T>(name: PhaseName, body: () => Promise<{ value: T; detail: string }>): Promise<T> => {
       const phaseStart = clock.now();
@@ -196,7 +197,7 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
         at: clock.now(),
       });
       const repeats = store.countFingerprint(taskRun.id, fingerprint);
-      const decision: Decision = repeats >= DEADLOCK_REPEATS ? 'DEADLOCK' : number >= maxAttempts ? 'ESCALATE' : 'RETRY';
+      const decision: Decision = repeats >= DEADLOCK_REPEATS ? 'DEADLOCK' : number >= limit ? 'ESCALATE' : 'RETRY';
       lastDecision = decision;
       feedback = failure.feedback;
       store.finishAttempt(attempt.id, { decision, failureType: failure.type, fingerprint, feedback: failure.feedback.slice(0, 16_384), endedAt: clock.now() });
@@ -204,7 +205,7 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
         decision === 'DEADLOCK'
           ? `the same ${failure.type} failure (${fingerprint}) happened ${repeats} times`
           : decision === 'ESCALATE'
-            ? `${number} attempts spent; last failure: ${failure.type}`
+            ? `${maxAttempts} attempts spent; last failure: ${failure.type}`
             : `${failure.type} failure; retrying with the feedback`;
       ctx.emit({ type: 'attempt/decided', at: clock.now(), taskRunId: taskRun.id, attempt: number, decision, failureType: failure.type, fingerprint, reason });
 

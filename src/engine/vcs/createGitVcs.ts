@@ -25,6 +25,11 @@ export function createGitVcs(
   options: {
     /** File system to use; defaults to Node's `fs`. */
     fs?: Fs;
+    /**
+     * Nightshift's folder for ref-lock intents (from `refIntentsDir`), so a branch lock left by a killed
+     * Nightshift is recovered by the next delivery. Default: none, and such a lock blocks delivery.
+     */
+    refIntentsDir?: string;
   } = {},
 ): Vcs {
   const fs = options.fs ?? nodeFs;
@@ -139,7 +144,15 @@ export function createGitVcs(
       const clash = (await git.listBranches(io)).find((b) => b.startsWith(`${branch}/`) || branch.startsWith(`${b}/`));
       if (clash !== undefined) throw new InvalidBranchNameError({ branch, reason: `conflicts with existing branch ${clash}` });
       await readCommit(io, repoDir, oid);
-      await compareAndSwapBranch({ fs, commonDir, branch, oid, expectedOid, readCurrent: () => branchOid(io, branch) });
+      await compareAndSwapBranch({
+        fs,
+        commonDir,
+        branch,
+        oid,
+        expectedOid,
+        readCurrent: () => branchOid(io, branch),
+        ...(options.refIntentsDir ? { intentsDir: options.refIntentsDir } : {}),
+      });
     },
 
     async log({ repoDir, oid, depth }) {
