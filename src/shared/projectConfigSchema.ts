@@ -24,6 +24,11 @@ export const projectConfigSchema = z
     maxDiffLines: z.number().int().positive().default(400),
     /** Attempts per task before it is escalated to a human. Default 4. */
     maxAttempts: z.number().int().min(1).max(20).default(4),
+    /**
+     * How long a session waits, re-checking with backoff, for a failed environment (model endpoint,
+     * sandbox, test runner) to come back before it ends `blocked`, in milliseconds. Default 1800000 (30 min).
+     */
+    environmentWaitMs: z.number().int().nonnegative().default(1_800_000),
     /** Wall-clock limit per command in milliseconds. Default 120000. */
     commandTimeoutMs: z.number().int().positive().default(120_000),
     /** Output kept per command stream in bytes; the rest is cut and marked. Default 1 MiB. */

@@ -1,10 +1,10 @@
-import { NightshiftError } from '../../shared/NightshiftError.js';
+import { EnvironmentUnavailableError } from '../../shared/EnvironmentUnavailableError.js';
 
 /**
  * The model host process died (a llama.cpp crash, an out-of-memory kill, a signal) while a call was in
  * flight. Retryable: the host starts a fresh process on the next call.
  */
-export class ModelHostCrashedError extends NightshiftError {
+export class ModelHostCrashedError extends EnvironmentUnavailableError {
   /** The call can be made again; the next call restarts the model process. */
   readonly retryable = true;
 
@@ -27,6 +27,7 @@ export class ModelHostCrashedError extends NightshiftError {
   }) {
     const how = options.signal ? `was killed by ${options.signal}` : `exited with code ${String(options.exitCode)}`;
     super({
+      component: 'model',
       code: 'MODEL_HOST_CRASHED',
       message: `The model process${options.pid === null ? '' : ` (pid ${options.pid})`} ${how} ${options.role === null ? 'while starting' : `during the ${options.role} call for ${options.promptId}`}${options.reason ? ` (${options.reason})` : ''}.`,
       hint: 'The call can be retried: the next call starts a fresh model process. Repeated SIGKILLs usually mean out of memory: use a smaller model or context size, or offload fewer GPU layers.',

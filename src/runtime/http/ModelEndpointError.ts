@@ -1,4 +1,4 @@
-import { NightshiftError } from '../../shared/NightshiftError.js';
+import { EnvironmentUnavailableError } from '../../shared/EnvironmentUnavailableError.js';
 
 /** Longest part of a response body kept in the message and context. */
 const EXCERPT_CHARS = 500;
@@ -7,7 +7,7 @@ const EXCERPT_CHARS = 500;
  * An OpenAI-compatible endpoint answered, but not with a completion: an HTTP error status, an error
  * event inside the stream, or a body that is not a chat completion.
  */
-export class ModelEndpointError extends NightshiftError {
+export class ModelEndpointError extends EnvironmentUnavailableError {
   /** The HTTP status of the response (200 when the failure came inside a successful stream). */
   readonly status: number;
 
@@ -22,6 +22,7 @@ export class ModelEndpointError extends NightshiftError {
   }) {
     const excerpt = options.body.length > EXCERPT_CHARS ? `${options.body.slice(0, EXCERPT_CHARS)}…` : options.body;
     super({
+      component: 'model',
       code: 'MODEL_ENDPOINT_ERROR',
       message: `The model endpoint ${options.url} answered HTTP ${options.status} for model "${options.model}": ${excerpt || '(empty body)'}`,
       hint: hintFor(options.status),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ModelOutputError } from '../../engine/models/ModelOutputError.js';
 import type { ModelClient, ModelRequest, ModelResult } from '../../engine/ports/ModelClient.js';
+import { MODEL_PROBE } from '../../engine/preflight/MODEL_PROBE.js';
 import type { ModelRole } from '../../shared/modelRole.js';
 import { ModelCallAbortedError } from './ModelCallAbortedError.js';
 import { ScriptExhaustedError } from './ScriptExhaustedError.js';
@@ -19,7 +20,7 @@ const CHARS_PER_TOKEN = 4;
  * its deadlock. JSON answers are sent pretty-printed, `{ raw }` answers as their literal text; either
  * way the text is streamed through onToken in a few chunks, parsed and validated against the request's
  * schema like a real backend's (ModelOutputError on failure). Throws ScriptExhaustedError when the
- * script has nothing for the call, and ModelCallAbortedError when the request's signal aborts or the
+ * script has nothing for the call (except the preflight's probe, answered by itself), and ModelCallAbortedError when the request's signal aborts or the
  * client is disposed mid-call.
  */
 export function createScriptedModels(options: {
@@ -38,6 +39,8 @@ export function createScriptedModels(options: {
   const nextAnswer = (taskId: string, phase: string): ScriptedAnswer => {
     const key = SCRIPTED_PHASES.has(phase as ScriptedPhase) ? (phase as ScriptedPhase) : null;
     const answers = key && (script.tasks[taskId]?.[key] ?? (key === 'review' ? script.defaults?.review : undefined));
+    // The preflight's probe is answered without a script entry; a script may still give it answers to test a bad one.
+    if ((!answers || answers.length === 0) && taskId === MODEL_PROBE.taskId) return MODEL_PROBE.answer;
     if (!answers || answers.length === 0) throw new ScriptExhaustedError({ taskId, phase, scriptPath: options.scriptPath ?? null });
     const callKey = `${taskId}\u0000${phase}`;
     const index = calls.get(callKey) ?? 0;

@@ -1,0 +1,7 @@
+import type { PreflightCheck } from './PreflightCheck.js';
+
+/** The preflight checklist: `ok` unless a check failed. */
+export interface PreflightReport {
+  ok: boolean;
+  checks: PreflightCheck[];
+}
