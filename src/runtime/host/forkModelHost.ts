@@ -9,8 +9,9 @@ const DEFAULT_STDERR_TAIL_CHARS = 8192;
 /**
  * Starts the model process as a Node child (`child_process.fork`) talking over Node IPC. From source
  * (this file is `.ts`, as under tsx or vitest) it runs modelHostMain.ts through tsx's loader, resolved
- * from Nightshift's own dependencies so the working directory does not matter; from a build it runs the
- * modelHostMain.js beside this file. stdout is dropped and stderr kept only as a tail for crash reports,
+ * from Nightshift's own dependencies so the working directory does not matter; from the compiled CLI
+ * (build/scripts/buildCli.mjs bundles into one flat out/cli/ folder, this code in one of its chunks) it runs
+ * the modelHostMain.js entry that the same build writes beside it. stdout is dropped and stderr kept only as a tail for crash reports,
  * so native logging never interleaves with the CLI's output.
  */
 export function forkModelHost(options: {
