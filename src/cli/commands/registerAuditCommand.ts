@@ -14,7 +14,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--data-dir <dir>', 'where Nightshift keeps its database')
     .action(async (flags: { session?: string; output?: string; dataDir?: string }) => {
       const { openHost } = await import('../openHost.js');
-      const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
+      const host = openHost({ readOnly: true, ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) });
       try {
         if (flags.session !== undefined && !host.store.getSession(flags.session)) {
           throw new CliUsageError({ message: `No session "${flags.session}".`, hint: 'Run `nightshift status` to list sessions.', context: { session: flags.session } });

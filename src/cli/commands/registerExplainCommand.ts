@@ -16,7 +16,7 @@ export function registerExplainCommand(program: Command): void {
         throw new CliUsageError({ message: `"${id}" is not a task run id.`, hint: 'Task run ids are the numbers `nightshift status` shows in brackets.' });
       }
       const { openHost } = await import('../openHost.js');
-      const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
+      const host = openHost({ readOnly: true, ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) });
       try {
         const explanation = host.store.explain(taskRunId);
         if (!explanation) {

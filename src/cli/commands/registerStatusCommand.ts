@@ -18,7 +18,7 @@ export function registerStatusCommand(program: Command): void {
     .option('--data-dir <dir>', 'where Nightshift keeps its database')
     .action(async (flags: { project?: string; session?: string; limit: number; json?: boolean; dataDir?: string }) => {
       const { openHost } = await import('../openHost.js');
-      const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
+      const host = openHost({ readOnly: true, ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) });
       try {
         const { observeSessionStatus } = await import('../../engine/lock/observeSessionStatus.js');
         const locksDir = projectLocksDir({ dataDir: host.dataDir });

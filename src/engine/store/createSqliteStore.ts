@@ -1,5 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { NightshiftError } from '../../shared/NightshiftError.js';
 import type { Decision } from '../../shared/decision.js';
@@ -24,6 +25,7 @@ import type {
   TaskRunRecord,
 } from '../ports/Store.js';
 import { StoreCorruptError } from './StoreCorruptError.js';
+import { StoreOutdatedError } from './StoreOutdatedError.js';
 import { StoreRecordMissingError } from './StoreRecordMissingError.js';
 import { StoreUnavailableError } from './StoreUnavailableError.js';
 import { migrations } from './migrations.js';
@@ -43,8 +45,16 @@ export function createSqliteStore(options: {
   path: string;
   /** Path to a `better_sqlite3.node` built for another runtime (Electron). Default: the package's own. */
   nativeBinding?: string;
+  /**
+   * Open an existing, up-to-date database without writing anything beside it (no directory, no WAL
+   * switch, no migration, no -wal or -shm file: with no writer running, a private copy is read), for
+   * commands that only read; the store's writing methods then fail. Throws StoreOutdatedError for a
+   * database that needs a migration. Default false.
+   */
+  readonly?: boolean;
 }): Store {
   const path = resolve(options.path);
+  if (options.readonly) return openReadonly(path, options.nativeBinding);
   createDirectory(path);
   if (existsSync(path)) verifyExisting(path, options.nativeBinding);
   const db = open(path, { nativeBinding: options.nativeBinding });
@@ -61,6 +71,46 @@ export function createSqliteStore(options: {
   return guardMethods(buildStore(db), path);
 }
 
+function openReadonly(path: string, nativeBinding: string | undefined): Store {
+  if (!existsSync(path)) throw new StoreUnavailableError({ path, reason: 'it does not exist yet', hint: 'Run `nightshift run` once to create it, or check --data-dir and NIGHTSHIFT_HOME.' });
+  // A writer keeps <db>-wal while it runs (a crashed one leaves it): then the file is read in place,
+  // sharing the writer's index. Otherwise nothing is writing, and a read-only connection in place would
+  // still create -wal and -shm beside the file, or fail where the folder is read-only, so a private copy
+  // is read instead.
+  const snapshotDir = existsSync(`${path}-wal`) ? null : mkdtempSync(join(tmpdir(), 'nightshift-db-'));
+  const removeSnapshot = () => {
+    if (snapshotDir) rmSync(snapshotDir, { recursive: true, force: true });
+  };
+  const source = snapshotDir ? join(snapshotDir, basename(path)) : path;
+  let db: Database.Database;
+  try {
+    if (snapshotDir) copyFileSync(path, source);
+    verifyExisting(source, nativeBinding, path);
+    db = open(source, { nativeBinding, readonly: true });
+  } catch (error) {
+    removeSnapshot();
+    throw translateError(error, path);
+  }
+  try {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version < migrations.length) throw new StoreOutdatedError({ path, version, needed: migrations.length });
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } catch (error) {
+    db.close();
+    removeSnapshot();
+    throw translateError(error, path);
+  }
+  const store = guardMethods(buildStore(db), path);
+  return {
+    ...store,
+    dispose() {
+      store.dispose();
+      removeSnapshot();
+    },
+  };
+}
+
 function createDirectory(path: string): void {
   const dir = dirname(path);
   try {
@@ -74,15 +124,16 @@ function createDirectory(path: string): void {
   }
 }
 
-function verifyExisting(path: string, nativeBinding: string | undefined): void {
-  const stats = statSync(path);
+/** Checks the file at `source`; errors name `path` (the user's file, when `source` is a copy of it). */
+function verifyExisting(source: string, nativeBinding: string | undefined, path = source): void {
+  const stats = statSync(source);
   if (!stats.isFile()) {
     throw new StoreUnavailableError({ path, reason: 'the path exists but is not a regular file' });
   }
   // SQLite itself treats a zero-length file as an empty database.
   if (stats.size === 0) return;
-  if (!hasSqliteHeader(path)) throw new StoreCorruptError({ path, reason: 'the file is not a SQLite database' });
-  const db = open(path, { nativeBinding, readonly: true });
+  if (!hasSqliteHeader(source)) throw new StoreCorruptError({ path, reason: 'the file is not a SQLite database' });
+  const db = open(source, { nativeBinding, readonly: true });
   try {
     const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
     const problems = rows.map((row) => row.quick_check).filter((message) => message !== 'ok');

@@ -4,11 +4,14 @@ import { DataDirError } from './DataDirError.js';
 
 /**
  * Creates the data directory tree and proves it writable by writing and removing a probe file, so a bad
- * location fails at start-up with advice instead of midway through a night's work.
+ * location fails at start-up with advice instead of midway through a night's work. With `readOnly` it only
+ * names the layout, creating and writing nothing, for commands that only read.
  */
 export function openDataDir(options: {
   /** The data directory, usually from `resolveDataDir`. Relative paths resolve against the cwd. */
   dir: string;
+  /** Name the layout without creating or probing anything. Default false. */
+  readOnly?: boolean;
 }): { dir: string; dbPath: string; workspacesDir: string; reportsDir: string } {
   const dir = resolve(options.dir);
   const layout = {
@@ -17,6 +20,7 @@ export function openDataDir(options: {
     workspacesDir: join(dir, 'workspaces'),
     reportsDir: join(dir, 'reports'),
   };
+  if (options.readOnly) return layout;
   for (const path of [layout.dir, layout.workspacesDir, layout.reportsDir]) {
     try {
       mkdirSync(path, { recursive: true });
