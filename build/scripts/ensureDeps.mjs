@@ -77,7 +77,8 @@ function ensureElectron() {
       'nightshift: the desktop app needs the Electron binary, and it could not be fetched here. Electron ' +
         'downloads it from GitHub rather than the npm registry, so machines without that access (CI, sandboxes, ' +
         'servers) cannot run the desktop app. On such a machine use the `nightshift` command-line tool instead ' +
-        '(`npx nightshift --help`), which runs and reviews sessions without Electron.',
+        '(`npm install -g .` here once, then `nightshift --help` in any folder), which runs and reviews sessions ' +
+        'without Electron.',
     );
     process.exit(1);
   }
