@@ -67,14 +67,18 @@ function ensureElectron() {
     existsSync(pkgPath) &&
     existsSync(pathFile) &&
     existsSync(join(nodeModules, 'electron', 'dist', readFileSync(pathFile, 'utf8').trim()));
+  let cause = '';
   if (!installed() && existsSync(pkgPath)) {
     // The one place Nightshift downloads Electron: the user asked for the desktop app.
     console.log('nightshift: fetching the Electron binary for the desktop app (once).');
-    spawnSync(process.execPath, [join(nodeModules, 'electron', 'install.js')], { stdio: 'inherit', cwd: join(nodeModules, 'electron') });
+    // Its output is kept, not shown: on a failed download the script dies with a stack trace, and one line
+    // of it (the error) is all that helps.
+    const result = spawnSync(process.execPath, [join(nodeModules, 'electron', 'install.js')], { cwd: join(nodeModules, 'electron'), encoding: 'utf8' });
+    cause = errorLine(`${result.stderr ?? ''}\n${result.stdout ?? ''}`) ?? (result.status === 0 ? '' : describeExit(result));
   }
   if (!installed()) {
     console.error(
-      'nightshift: the desktop app needs the Electron binary, and it could not be fetched here. Electron ' +
+      `nightshift: the desktop app needs the Electron binary, and it could not be fetched here${cause ? ` (${cause})` : ''}. Electron ` +
         'downloads it from GitHub rather than the npm registry, so machines without that access (CI, sandboxes, ' +
         'servers) cannot run the desktop app. On such a machine use the `nightshift` command-line tool instead ' +
         '(`npm install -g .` here once, then `nightshift --help` in any folder), which runs and reviews sessions ' +
@@ -165,6 +169,12 @@ function mtime(path) {
   } catch {
     return null;
   }
+}
+
+/** The `SomeError: message` line of a crashed script's output, without the stack under it; null when there is none. */
+function errorLine(output) {
+  const line = output.split('\n').find((candidate) => /^\w*Error\b.*:/.test(candidate.trim()));
+  return line === undefined ? null : line.trim();
 }
 
 function describeExit(result) {
