@@ -13,16 +13,21 @@
  * in the bundle, package.json, this script) changed after the last build started. Source files that a
  * change newly imports are covered: the importing file changed too.
  *
- * The build goes to a fresh folder that then replaces out/cli in two renames, so CLI processes already
- * running (tests spawn many, other checkouts' builds may race) never load a half-written file.
+ * The build goes to a fresh folder whose files are then renamed into out/cli, chunks first and the entry
+ * files last, so a CLI process never loads a half-written file and out/cli never goes missing (tests spawn
+ * many processes while another test run may rebuild). Chunk names carry a content hash; a process started
+ * before a rebuild still finds the chunks it imports lazily, because chunks the new build no longer names
+ * are deleted only once they are RETIRED_CHUNK_AGE_MS old.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = join(root, 'out', 'cli');
 const manifestName = 'build-inputs.json';
+const entryNames = ['main', 'modelHostMain'];
+const RETIRED_CHUNK_AGE_MS = 10 * 60_000;
 
 /**
  * Builds out/cli. Returns true when it built, false when `ifStale` found the output current.
@@ -42,7 +47,7 @@ export async function buildCli(options = {}) {
   try {
     const result = await esbuild.build({
       absWorkingDir: root,
-      entryPoints: { main: 'src/cli/main.ts', modelHostMain: 'src/runtime/host/modelHostMain.ts' },
+      entryPoints: { [entryNames[0]]: 'src/cli/main.ts', [entryNames[1]]: 'src/runtime/host/modelHostMain.ts' },
       outdir: staging,
       bundle: true,
       splitting: true,
@@ -75,30 +80,32 @@ function isStale() {
     return true;
   }
   if (!existsSync(join(outDir, 'main.js')) || !Array.isArray(manifest.inputs)) return true;
-  return manifest.inputs.some((input) => {
-    try {
-      return statSync(join(root, input)).mtimeMs > manifest.startedAt;
-    } catch {
-      return true;
-    }
-  });
+  return manifest.inputs.some((input) => (mtime(join(root, input)) ?? Infinity) > manifest.startedAt);
+}
+
+function mtime(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return null;
+  }
 }
 
 function replaceOutput(staging) {
-  mkdirSync(dirname(outDir), { recursive: true });
-  const retired = `${outDir}.old-${process.pid}-${Date.now()}`;
-  try {
-    renameSync(outDir, retired);
-  } catch (error) {
-    if (error.code !== 'ENOENT') throw error;
+  mkdirSync(outDir, { recursive: true });
+  const built = readdirSync(staging);
+  const isEntry = (name) => name === manifestName || entryNames.some((entry) => name.startsWith(`${entry}.js`));
+  for (const name of [...built.filter((name) => !isEntry(name)), ...built.filter(isEntry)]) {
+    renameSync(join(staging, name), join(outDir, name));
   }
-  try {
-    renameSync(staging, outDir);
-  } catch (error) {
-    // Another build put its output in place between the two renames; it is as new as this one.
-    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+  const now = Date.now();
+  for (const name of readdirSync(outDir)) {
+    if (built.includes(name)) continue;
+    const path = join(outDir, name);
+    // Another build may have removed it since the listing.
+    const modifiedAt = mtime(path);
+    if (modifiedAt !== null && now - modifiedAt > RETIRED_CHUNK_AGE_MS) rmSync(path, { recursive: true, force: true });
   }
-  rmSync(retired, { recursive: true, force: true });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
