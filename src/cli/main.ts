@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { NightshiftError } from '../shared/NightshiftError.js';
 import { registerAuditCommand } from './commands/registerAuditCommand.js';
+import { registerDemoCommand } from './commands/registerDemoCommand.js';
 import { registerExplainCommand } from './commands/registerExplainCommand.js';
 import { registerGateCommand } from './commands/registerGateCommand.js';
 import { registerImportPrdCommand } from './commands/registerImportPrdCommand.js';
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAuditCommand(program);
   registerGateCommand(program);
   registerImportPrdCommand(program);
+  registerDemoCommand(program);
   const sandboxGroup = registerSandboxCommand(program);
   registerSandboxBuildCommand(sandboxGroup);
   registerSandboxSetupCommand(sandboxGroup);
