@@ -21,10 +21,13 @@ describe('durations through the CLI', () => {
     const taskRunId = started?.type === 'task/started' ? started.taskRunId : -1;
     expect(events.find((event) => event.type === 'task/finished')).toMatchObject({ taskRunId, status: 'done' });
     const all = events.flatMap((event) => (event.type === 'command/finished' ? [event] : []));
-    // The suite's baseline at the starting commit runs once, before the first attempt, for the task alone.
-    expect(all[0]).toMatchObject({ taskRunId, label: 'baseline', outcome: 'exited', exitCode: 0 });
-    expect(all[0]).not.toHaveProperty('attempt');
-    const commands = all.slice(1);
+    // The preflight runs for the session before the first task: the sandbox, the runner and the suite's baseline
+    // at the starting commit, once; the task reuses that baseline.
+    const preflight = all.filter((event) => event.taskRunId === undefined);
+    expect(preflight.map((event) => event.label)).toEqual(['preflight:sandbox', 'preflight:runner', 'baseline']);
+    expect(preflight.at(-1)).toMatchObject({ outcome: 'exited', exitCode: 0 });
+    expect(all.slice(0, preflight.length)).toEqual(preflight);
+    const commands = all.slice(preflight.length);
     expect(commands[0]).toMatchObject({ taskRunId, attempt: 1, label: 'red', outcome: 'exited', exitCode: expect.any(Number), command: expect.stringContaining('tests/test_divide.py') });
     // RED, then at least the suite in the gates.
     expect(commands.length).toBeGreaterThanOrEqual(2);
