@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { NightshiftError } from '../shared/NightshiftError.js';
 import { registerAuditCommand } from './commands/registerAuditCommand.js';
 import { registerDemoCommand } from './commands/registerDemoCommand.js';
+import { registerDoctorCommand } from './commands/registerDoctorCommand.js';
 import { registerExplainCommand } from './commands/registerExplainCommand.js';
 import { registerGateCommand } from './commands/registerGateCommand.js';
 import { registerImportPrdCommand } from './commands/registerImportPrdCommand.js';
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerRunCommand(program);
   registerStatusCommand(program);
+  registerDoctorCommand(program);
   registerExplainCommand(program);
   registerAuditCommand(program);
   registerGateCommand(program);

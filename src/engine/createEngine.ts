@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, realpath, rm, symlink } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EngineEvent } from '../shared/engineEventSchema.js';
-import type { ProjectConfig } from '../shared/projectConfigSchema.js';
+import type { EnvironmentComponent } from '../shared/EnvironmentUnavailableError.js';
 import type { TaskSpec } from '../shared/taskSpecSchema.js';
 import type { TaskStatus } from '../shared/taskStatus.js';
 import { orderTasks } from './backlog/orderTasks.js';
@@ -21,6 +20,14 @@ import { skipDeliveredTasks } from './loop/skipDeliveredTasks.js';
 import { withProjectLock } from './loop/withProjectLock.js';
 import type { ProjectLock } from './lock/ProjectLock.js';
 import { runTask } from './loop/runTask.js';
+import { createSwappableSandbox } from './loop/createSwappableSandbox.js';
+import { prepareWorkspace as prepareWorkspaceAt, type PreparedWorkspace } from './loop/prepareWorkspace.js';
+import { runTaskThroughOutages, type EnvironmentOutage } from './loop/runTaskThroughOutages.js';
+import { writeBlockedReport } from './loop/writeBlockedReport.js';
+import { preflightSession } from './preflight/preflightSession.js';
+import type { PreflightReport } from './preflight/PreflightReport.js';
+import { recheckEnvironment } from './preflight/recheckEnvironment.js';
+import { runDoctor } from './preflight/runDoctor.js';
 import type { Clock } from './ports/Clock.js';
 import type { ModelClient } from './ports/ModelClient.js';
 import type { TestReport } from '../shared/testReportSchema.js';
@@ -29,9 +36,6 @@ import type { SandboxFactory } from './ports/SandboxFactory.js';
 import type { SessionRecord, Store, TaskRunRecord } from './ports/Store.js';
 import type { Vcs } from './ports/Vcs.js';
 import type { PromptLibrary } from './prompts/PromptLibrary.js';
-import { detectStack } from './stack/detectStack.js';
-import type { StackProfile } from './stack/StackProfile.js';
-import { loadProjectConfig } from './stack/loadProjectConfig.js';
 
 /** Everything the engine touches, injected. */
 export interface EngineDeps {
@@ -77,15 +81,23 @@ export interface RunSessionOptions {
   again?: boolean;
   /** What started the run, shown to a run refused by the project lock. Default: this process's command line. */
   command?: string;
+  /** Start even when the suite already fails at the starting commit; the suite rail then refuses only new failures. Default false. */
+  allowFailingBaseline?: boolean;
 }
 
 export interface SessionOutcome {
   session: SessionRecord;
   tasks: TaskRunRecord[];
+  /** The checklist run before the first task; absent when no task was left to run. */
+  preflight?: PreflightReport;
+  /** Why the session ended `blocked` (preflight failed, or the environment failed and did not come back), and its report file. */
+  blocked?: { reason: string; report: string | null };
 }
 
 export interface Engine {
   runSession(options: RunSessionOptions): Promise<SessionOutcome>;
+  /** The preflight alone, in a throwaway workspace and sandbox (`nightshift doctor`); records nothing. */
+  doctor(options: Omit<Parameters<typeof runDoctor>[0], 'deps'>): Promise<PreflightReport>;
   dispose(): Promise<void>;
 }
 
@@ -102,6 +114,7 @@ export function createEngine(deps: EngineDeps): Engine {
         command: options.command,
         body: (lock) => runSession(deps, options, lock),
       }),
+    doctor: (options) => runDoctor({ deps, ...options }),
     async dispose() {
       await deps.models.dispose();
     },
@@ -192,8 +205,9 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: Pr
     let headOid = session.headCommit ?? session.baseCommit;
 
     const { workspaceDir, config, stack, readOnlyDirs } = prepared ?? (await prepareWorkspace(deps, repo.root, session.id, headOid));
-    sandbox ??= await createSessionSandbox(deps, session.id, { workspaceDir, config, stack, readOnlyDirs });
-    const activeSandbox = sandbox;
+    const swappable = createSwappableSandbox({ sandbox: sandbox ?? (await createSessionSandbox(deps, session.id, { workspaceDir, config, stack, readOnlyDirs })) });
+    sandbox = swappable;
+    const activeSandbox = swappable;
     const commandLog = createCommandLog({ store, clock, sessionId: session.id, sandbox: activeSandbox, emit });
     const baselines = new Map<string, TestReport | null>();
 
@@ -213,8 +227,39 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: Pr
       emit({ type: 'log', at: clock.now(), level: 'warn', message: `Commands run UNSANDBOXED on this machine (sandbox "${activeSandbox.kind}").` });
     }
 
+    const environment = { models: deps.models, sandbox: commandLog.sandbox, workspaceDir, config, stack, ...(options.signal ? { signal: options.signal } : {}) };
+    let preflight: PreflightReport | undefined;
+    if (taskRuns.some((task) => task.status === 'queued')) {
+      const checked = await preflightSession({
+        ...environment,
+        sessionId: session.id,
+        store,
+        clock,
+        vcs,
+        repoRoot: repo.root,
+        workspacesDir: deps.workspacesDir,
+        headOid,
+        baselines,
+        allowFailingBaseline: options.allowFailingBaseline === true,
+        emit,
+      });
+      preflight = checked.report;
+      if (checked.blockedReason !== null) {
+        const tasks = store.listTaskRuns(session.id);
+        emit({ type: 'session/finished', at: clock.now(), sessionId: session.id, status: 'blocked', counts: countStatuses(tasks), branch: session.branch, headCommit: session.headCommit });
+        return { session: store.getSession(session.id) ?? session, tasks, preflight, blocked: { reason: checked.blockedReason, report: null } };
+      }
+    }
+    const recheck = (component: EnvironmentComponent) =>
+      recheckEnvironment({
+        ...environment,
+        component,
+        restartSandbox: () => swappable.restart(() => createSessionSandbox(deps, session.id, { workspaceDir, config, stack, readOnlyDirs })),
+      });
+
     let started = 0;
     let stopped = false;
+    let outage: EnvironmentOutage | null = null;
     for (const initial of taskRuns) {
       const taskRun = store.getTaskRun(initial.id) ?? initial;
       if (taskRun.status !== 'queued') continue;
@@ -264,7 +309,17 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: Pr
       const current = store.getSession(session.id) ?? session;
       const expectedBranchOid = current.mode === 'direct' ? current.headCommit ?? current.baseCommit : current.headCommit;
       try {
-        const outcome = await runTask({
+        const through = await runTaskThroughOutages({
+          store,
+          clock,
+          sessionId: session.id,
+          taskRunId: taskRun.id,
+          emit,
+          recheck,
+          waitMs: config.environmentWaitMs,
+          ...(options.until !== undefined ? { until: options.until } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+          run: () => runTask({
           session: current,
           taskRun: store.getTaskRun(taskRun.id) ?? taskRun,
           repoRoot: repo.root,
@@ -282,8 +337,15 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: Pr
           clock,
           prompts: deps.prompts,
           emit: commandLog.emit,
+          recheckEnvironment: () => recheck('sandbox'),
           ...(options.signal ? { signal: options.signal } : {}),
+          }),
         });
+        if ('outage' in through) {
+          outage = through.outage;
+          break;
+        }
+        const { outcome } = through;
         store.updateTaskRun(taskRun.id, { status: outcome.status, reason: outcome.reason, commit: outcome.commit, endedAt: clock.now() });
         if (outcome.commit) headOid = outcome.commit;
         emit({
@@ -307,9 +369,10 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: Pr
 
     const finalTasks = store.listTaskRuns(session.id);
     const remaining = finalTasks.some((task) => task.status === 'queued' || task.status === 'running');
-    const status = stopped && remaining ? 'stopped' : 'completed';
+    const status = outage ? 'blocked' : stopped && remaining ? 'stopped' : 'completed';
     // A stopped session stays resumable (findUnfinishedSession returns it); a finished backlog closes it.
     store.updateSession(session.id, { status: remaining ? 'stopped' : 'completed', endedAt: clock.now() });
+    const blocked = outage ? await recordOutage(deps, session.id, outage, finalTasks) : undefined;
     const finalSession = store.getSession(session.id) ?? session;
     emit({
       type: 'session/finished',
@@ -320,34 +383,37 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: Pr
       branch: session.branch,
       headCommit: finalSession.headCommit,
     });
-    return { session: finalSession, tasks: finalTasks };
+    return { session: finalSession, tasks: finalTasks, ...(preflight ? { preflight } : {}), ...(blocked ? { blocked } : {}) };
   } finally {
     await sandbox?.dispose();
   }
 }
 
-interface PreparedWorkspace {
-  workspaceDir: string;
-  config: ProjectConfig;
-  stack: StackProfile;
-  /** Host folders the workspace links to. */
-  readOnlyDirs: string[];
+function prepareWorkspace(deps: EngineDeps, root: string, sessionId: string, commitOid: string): Promise<PreparedWorkspace> {
+  return prepareWorkspaceAt({ vcs: deps.vcs, workspacesDir: deps.workspacesDir, root, name: sessionId, commitOid });
 }
 
-/** A fresh workspace at `commitOid`, with the project's config and test stack read from it. */
-async function prepareWorkspace(deps: EngineDeps, root: string, sessionId: string, commitOid: string): Promise<PreparedWorkspace> {
-  const workspaceDir = join(deps.workspacesDir, sessionId);
-  await rm(workspaceDir, { recursive: true, force: true });
-  try {
-    await deps.vcs.materialize({ repoDir: root, commitOid, workspaceDir });
-    const config = await loadProjectConfig({ root: workspaceDir });
-    const readOnlyDirs = await linkDependencyDirs(root, workspaceDir, config.linkDirs);
-    const stack = await detectStack({ root: workspaceDir, config });
-    return { workspaceDir, config, stack, readOnlyDirs };
-  } catch (error) {
-    await rm(workspaceDir, { recursive: true, force: true });
-    throw error;
-  }
+/** The session ends `blocked`: its reason (with the fix) and a report a human reads in the morning. */
+async function recordOutage(deps: EngineDeps, sessionId: string, outage: EnvironmentOutage, tasks: TaskRunRecord[]): Promise<{ reason: string; report: string }> {
+  const session = deps.store.getSession(sessionId);
+  const queued = tasks.filter((task) => task.status === 'queued');
+  const taskRun = queued[0];
+  if (!session || !taskRun) throw new Error(`Session ${sessionId} ended blocked without a queued task.`);
+  const report = await writeBlockedReport({
+    dir: deps.reportsDir,
+    session,
+    taskRun,
+    reason: outage.reason,
+    fix: outage.fix,
+    lastCheck: outage.lastCheck,
+    tries: outage.tries,
+    since: outage.since,
+    gaveUpAt: deps.clock.now(),
+    queued,
+  });
+  const reason = `blocked by the environment (${outage.component}): ${outage.reason} Fix: ${outage.fix} Report: ${report}`;
+  deps.store.updateSession(sessionId, { status: 'blocked', reason, endedAt: deps.clock.now() });
+  return { reason, report };
 }
 
 async function readBacklog(root: string, file: string): Promise<TaskSpec[]> {
@@ -389,23 +455,6 @@ async function reconcileDelivered(deps: EngineDeps, session: SessionRecord, root
     }
     deps.store.updateSession(session.id, { headCommit: branchOid });
   });
-}
-
-/** Links the project's ignored dependency folders into the workspace; returns the linked host folders. */
-async function linkDependencyDirs(root: string, workspaceDir: string, dirs: string[]): Promise<string[]> {
-  const linked: string[] = [];
-  for (const dir of dirs) {
-    const source = join(root, dir);
-    const target = join(workspaceDir, dir);
-    if (existsSync(source) && !existsSync(target)) {
-      // The link names the real folder: that is what a sandbox mounts, so the link resolves inside it too.
-      const real = await realpath(source);
-      await mkdir(join(target, '..'), { recursive: true });
-      await symlink(real, target, 'dir');
-      linked.push(real);
-    }
-  }
-  return linked;
 }
 
 function createSessionSandbox(deps: EngineDeps, sessionId: string, prepared: PreparedWorkspace): Promise<Sandbox> {

@@ -11,8 +11,12 @@ import { checkProfileOption } from '../checkProfileOption.js';
 import { closedOutput } from '../closedOutput.js';
 import { CliUsageError } from '../CliUsageError.js';
 import { createProgressPrinter } from '../createProgressPrinter.js';
+import { formatPreflight } from '../../engine/preflight/formatPreflight.js';
 import { parsePositiveInt } from '../parsePositiveInt.js';
 import { parseUntil } from '../parseUntil.js';
+
+/** Exit code of a night the environment stopped: preflight failed, or an outage outlasted the wait. */
+const ENVIRONMENT_NOT_READY = 3;
 
 /** `nightshift run <project-dir>`: the overnight loop over a backlog. */
 export function registerRunCommand(program: Command): void {
@@ -31,6 +35,7 @@ export function registerRunCommand(program: Command): void {
     .option('--direct <branch>', 'fast-forward this branch (must not be checked out) instead of nightshift/<session>')
     .option('--no-resume', 'start a new session even if the last one did not finish')
     .option('--again', 'also run tasks that earlier sessions already delivered unchanged (default: skip them, naming where they went)')
+    .option('--allow-failing-baseline', 'start even when the test suite already fails at HEAD; the suite rail then refuses only new failures')
     .option('--json', 'print engine events as JSON lines instead of the live display')
     .option('--data-dir <dir>', 'where Nightshift keeps its database, workspaces and reports')
     .action(async (projectDir: string, flags: RunFlags) => {
@@ -95,6 +100,7 @@ export function registerRunCommand(program: Command): void {
           ...(flags.direct ? { mode: 'direct' as const, targetBranch: flags.direct } : {}),
           resume: flags.resume,
           ...(flags.again ? { again: true } : {}),
+          ...(flags.allowFailingBaseline ? { allowFailingBaseline: true } : {}),
           onEvent: print,
           signal: controller.signal,
         }).catch((error: unknown) => {
@@ -108,6 +114,11 @@ export function registerRunCommand(program: Command): void {
           process.stderr.write(`nightshift: the output closed mid-run; the session ran on and is recorded: nightshift status --session ${outcome.session.id}\n`);
         }
         process.exitCode = outcome.tasks.every((task) => task.status === 'done' || (task.status === 'skipped' && task.commit !== null)) ? 0 : 1;
+        if (outcome.blocked) {
+          if (outcome.preflight && !outcome.preflight.ok) process.stderr.write(formatPreflight({ report: outcome.preflight }));
+          process.stderr.write(`nightshift: the environment is not ready; session ${outcome.session.id} is blocked:\n  ${outcome.blocked.reason.split('\n').join('\n  ')}\n`);
+          process.exitCode = ENVIRONMENT_NOT_READY;
+        }
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -129,6 +140,7 @@ interface RunFlags {
   direct?: string;
   resume: boolean;
   again?: boolean;
+  allowFailingBaseline?: boolean;
   json?: boolean;
   dataDir?: string;
 }

@@ -28,6 +28,8 @@ import { EditApplyError } from '../workspace/EditApplyError.js';
 import { PathEscapeError } from '../workspace/PathEscapeError.js';
 import { resolveWorkspacePath } from '../workspace/resolveWorkspacePath.js';
 import { writeChanges } from '../workspace/writeChanges.js';
+import type { PreflightCheck } from '../preflight/PreflightCheck.js';
+import { findEnvironmentOutage } from './findEnvironmentOutage.js';
 import { formatRailFeedback } from './formatRailFeedback.js';
 import { formatTaskText } from './formatTaskText.js';
 import { listWorkspaceFiles } from './listWorkspaceFiles.js';
@@ -66,6 +68,11 @@ export interface TaskContext extends Pick<EngineDeps, 'models' | 'store' | 'vcs'
   stack: StackProfile;
   config: ProjectConfig;
   emit: (event: EngineEvent) => void;
+  /**
+   * Re-runs the cheap environment checks (sandbox, runner, declared dependencies) after an `environment`
+   * failure: the first that fails, or null. A failed one makes the failure the environment's, not the model's.
+   */
+  recheckEnvironment?: () => Promise<PreflightCheck | null>;
   signal?: AbortSignal;
 }
 
@@ -179,6 +186,13 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
         throw error;
       }
       const failure = error instanceof AttemptFailed ? error.failure : unexpectedFailure(error);
+      const outage = await findEnvironmentOutage({ error, failureType: failure.type, ...(ctx.recheckEnvironment ? { recheck: ctx.recheckEnvironment } : {}) });
+      if (outage) {
+        // Not the model's failure: the attempt is interrupted (not counted) and the session waits for the environment.
+        store.finishAttempt(attempt.id, { decision: 'INTERRUPTED', failureType: 'environment', fingerprint: null, feedback: outage.message, endedAt: clock.now() });
+        await writeChanges({ root: ctx.workspaceDir, changes: mergeChanges({ sets: [red?.changes ?? [], green] }), side: 'before' });
+        throw outage;
+      }
       if (failure.rail) {
         store.recordRails(attempt.id, [failure.rail]);
         railsFired[failure.rail.name] = (railsFired[failure.rail.name] ?? 0) + 1;
@@ -230,7 +244,7 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
         explanation: store.explain(taskRun.id),
         lastDiff,
       });
-      const outcome: TaskOutcome = { status, reason: `${reason}; handoff report: ${report}`, commit: null };
+      const outcome: TaskOutcome = { status, reason: `${reason}; next: ${report.advice[0] ?? ''} Handoff report: ${report.path}`, commit: null };
       writeAudit(ctx, { outcome, decision, attempts: number, railsFired, review: lastReview, changes: [], startedAt });
       return outcome;
     }

@@ -2,10 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskStatus } from '../../shared/taskStatus.js';
 import type { SessionRecord, TaskExplanation, TaskRunRecord } from '../ports/Store.js';
+import { adviseHandoff } from './adviseHandoff.js';
 
 /**
- * Writes the markdown a human picks up in the morning for a task the loop gave up on, and returns its
- * path: what was asked, every attempt with its failing rails and feedback, and the last diff tried.
+ * Writes the markdown a human picks up in the morning for a task the loop gave up on: what was asked,
+ * every attempt with its failing rails and feedback, the last diff tried, and next steps chosen from why
+ * the attempts failed (adviseHandoff). Returns its path and that advice.
  */
 export async function writeHandoffReport(options: {
   /** Reports directory from the data dir. */
@@ -17,7 +19,7 @@ export async function writeHandoffReport(options: {
   explanation: TaskExplanation | null;
   /** Unified diff of the last attempt's change, empty when none got that far. */
   lastDiff: string;
-}): Promise<string> {
+}): Promise<{ path: string; advice: string[] }> {
   const { taskRun, session } = options;
   const lines = [
     `# Handoff: ${taskRun.spec.id} ${taskRun.spec.title}`,
@@ -40,12 +42,21 @@ export async function writeHandoffReport(options: {
     if (attempt.feedback) lines.push('', '```text', attempt.feedback.slice(0, 4000), '```');
   }
   if (options.lastDiff) lines.push('', '## Last diff tried', '', '```diff', options.lastDiff.slice(0, 20_000), '```');
-  lines.push('', '## Next steps', '', 'Split the task, name the files and required imports precisely, or fix the blocker by hand, then re-queue it.', '');
+  const advice = adviseHandoff({
+    attempts: (options.explanation?.attempts ?? [])
+      .filter((attempt) => attempt.failureType !== null)
+      .map((attempt) => ({
+        failureType: attempt.failureType,
+        failedRails: attempt.rails.filter((rail) => !rail.passed && !rail.skipped).map((rail) => rail.name),
+        feedback: attempt.feedback,
+      })),
+  });
+  lines.push('', '## Next steps', '', ...advice.map((line) => `- ${line}`), '');
   const dir = join(options.dir, session.id);
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${taskRun.id}-${taskRun.spec.id}.md`);
   await writeFile(path, lines.join('\n'));
-  return path;
+  return { path, advice };
 }
 
 function firstLine(text: string): string {
