@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { EnvironmentUnavailableError } from '../shared/EnvironmentUnavailableError.js';
 import { NightshiftError } from '../shared/NightshiftError.js';
 import { registerAuditCommand } from './commands/registerAuditCommand.js';
 import { registerDemoCommand } from './commands/registerDemoCommand.js';
@@ -16,9 +17,12 @@ import { registerStatusCommand } from './commands/registerStatusCommand.js';
 import { closedOutput } from './closedOutput.js';
 import { readPackageVersion } from './readPackageVersion.js';
 
+/** Exit code when what a command needs from the machine is not there: a sandbox, a model endpoint. */
+const ENVIRONMENT_NOT_READY = 3;
+
 /**
  * Runs the `nightshift` command line and returns the exit code: 0 success, 1 work refused or failed
- * (set by the command), 2 bad input or environment.
+ * (set by the command), 2 bad input, 3 environment not ready (a sandbox or model that is not there).
  */
 export async function main(argv: string[]): Promise<number> {
   closedOutput.guard();
@@ -47,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof NightshiftError) {
       process.stderr.write(`nightshift: ${error.message}\n  ${error.hint}\n`);
-      return 2;
+      return error instanceof EnvironmentUnavailableError ? ENVIRONMENT_NOT_READY : 2;
     }
     process.stderr.write(`nightshift: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 2;

@@ -69,7 +69,10 @@ function adviceFor(attempt: FailedAttemptSummary): { key: string; text: string }
     };
   }
   if (attempt.failureType === 'environment') {
-    return { key: 'environment', text: 'Commands failed for environment reasons (a missing tool or dependency): fix the environment (`nightshift doctor --project DIR` names it), then re-queue the task.' };
+    return {
+      key: 'environment',
+      text: "The attempts stopped on errors outside the model's answers (a missing tool or dependency, a script without an answer): fix what the feedback names (`nightshift doctor --project DIR` checks the environment), then re-queue the task.",
+    };
   }
   if (attempt.failureType === 'timeout') return { key: 'timeout', text: 'Commands ran past commandTimeoutMs: speed up the tests the task touches, or raise commandTimeoutMs in nightshift.json.' };
   if (attempt.failureType === 'localization') {

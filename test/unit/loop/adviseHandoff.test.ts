@@ -16,7 +16,7 @@ describe('adviseHandoff', () => {
     ['the diff size', [attempt('scope', ['diff-size'])], /larger than maxDiffLines/],
     ['GREEN editing a test', [attempt('scope')], /outside what the task allows/],
     ['invalid model output', [attempt('patch', [], 'Your plan output was rejected before touching disk: not JSON. Reply with JSON matching the schema only.')], /did not match the schema: try a larger model/],
-    ['an environment failure', [attempt('environment')], /fix the environment/],
+    ['an environment failure', [attempt('environment')], /fix what the feedback names/],
     ['a timeout', [attempt('timeout')], /commandTimeoutMs/],
     ['a localization failure', [attempt('localization')], /name the files/],
     ['a plain patch failure', [attempt('patch')], /concrete examples/],
@@ -40,7 +40,7 @@ describe('adviseHandoff', () => {
     expect(advice).toHaveLength(3);
     expect(advice[0]).toMatch(/^The tests do not catch/);
     // Ties go to the most recent cause.
-    expect(advice[1]).toMatch(/fix the environment/);
+    expect(advice[1]).toMatch(/fix what the feedback names/);
     expect(advice[2]).toMatch(/commandTimeoutMs/);
   });
 

@@ -1,7 +1,7 @@
-import { NightshiftError } from '../../../shared/NightshiftError.js';
+import { EnvironmentUnavailableError } from '../../../shared/EnvironmentUnavailableError.js';
 
 /** The sandbox container for a session could not be created or started. */
-export class DockerSandboxError extends NightshiftError {
+export class DockerSandboxError extends EnvironmentUnavailableError {
   constructor(options: {
     /** Image the container was to run. */
     image: string;
@@ -13,6 +13,7 @@ export class DockerSandboxError extends NightshiftError {
     cause?: unknown;
   }) {
     super({
+      component: 'sandbox',
       code: 'DOCKER_SANDBOX_FAILED',
       message: `Could not start the sandbox container: ${options.problem}.`,
       hint: options.hint,

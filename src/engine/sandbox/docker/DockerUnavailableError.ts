@@ -1,4 +1,4 @@
-import { NightshiftError } from '../../../shared/NightshiftError.js';
+import { EnvironmentUnavailableError } from '../../../shared/EnvironmentUnavailableError.js';
 
 /** One Docker endpoint that discovery tried, and why it was not used. */
 export interface DockerEndpointAttempt {
@@ -11,7 +11,7 @@ export interface DockerEndpointAttempt {
 }
 
 /** No Docker (or Docker-compatible) daemon answered at any known place, so commands cannot be sandboxed. */
-export class DockerUnavailableError extends NightshiftError {
+export class DockerUnavailableError extends EnvironmentUnavailableError {
   constructor(options: {
     /** Every endpoint tried, in order. */
     tried: DockerEndpointAttempt[];
@@ -20,6 +20,7 @@ export class DockerUnavailableError extends NightshiftError {
   }) {
     const list = options.tried.map((attempt) => `${attempt.endpoint} (${attempt.source}: ${attempt.problem})`).join('; ');
     super({
+      component: 'sandbox',
       code: 'DOCKER_UNAVAILABLE',
       message: `No Docker daemon answered. Tried: ${list || 'nothing'}.`,
       hint: platformHint(options.platform),

@@ -1,7 +1,7 @@
-import { NightshiftError } from '../../../shared/NightshiftError.js';
+import { EnvironmentUnavailableError } from '../../../shared/EnvironmentUnavailableError.js';
 
 /** A sandbox kind cannot run on this machine (not installed, not supported, or refused by the kernel). */
-export class SandboxUnavailableError extends NightshiftError {
+export class SandboxUnavailableError extends EnvironmentUnavailableError {
   constructor(options: {
     /** The sandbox that is missing. */
     kind: 'docker' | 'bubblewrap' | 'sandbox-exec' | 'native';
@@ -14,6 +14,7 @@ export class SandboxUnavailableError extends NightshiftError {
     cause?: unknown;
   }) {
     super({
+      component: 'sandbox',
       code: 'SANDBOX_UNAVAILABLE',
       message: `The ${options.kind} sandbox is not available: ${options.reason}`,
       hint: options.hint,
