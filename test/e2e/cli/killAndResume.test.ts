@@ -8,7 +8,7 @@ import { createPythonFixture } from '../../fixtures/createPythonFixture.js';
 import { git } from '../../utils/createGitRepo.js';
 import { dirtyUserRepo } from '../../utils/dirtyUserRepo.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
-import { CLI_BIN } from '../../utils/runCli.js';
+import { CLI_BIN, runCli } from '../../utils/runCli.js';
 import { snapshotUserRepo } from '../../utils/snapshotUserRepo.js';
 import { findTestDocker } from '../../utils/findTestDocker.js';
 import { sandboxLabels } from '../../../src/engine/sandbox/docker/sandboxLabels.js';
@@ -67,6 +67,9 @@ describe('killing nightshift mid-task', () => {
       docker ? (await docker.listContainers({ all: true, filters: { label: [`${sandboxLabels.pid}=${first.pid}`] } })).length : 0;
     if (docker) expect(await orphans()).toBe(1);
     expect(git(repoDir, 'fsck', '--no-progress')).toBe('');
+    // status finds the project lock stale and shows the session interrupted; the record is left to the next run.
+    const shown = JSON.parse(runCli({ args: ['status', '--json', '--data-dir', dataDir] }).stdout) as Array<{ session: { status: string; reason: string } }>;
+    expect(shown[0]?.session).toMatchObject({ status: 'interrupted', reason: expect.stringContaining(`its process ${first.pid} died`) });
     const store = createSqliteStore({ path: join(dataDir, 'nightshift.db') });
     const [session] = store.listSessions();
     expect(session?.status).toBe('running');
@@ -81,13 +84,16 @@ describe('killing nightshift mid-task', () => {
       track(event);
       return event.type === 'phase/started' && event.phase === 'red' && event.attempt === 2 && taskOf.get(event.taskRunId) === 'T3';
     });
-    expect(second.events[0]).toMatchObject({ type: 'session/started', resumed: true });
+    expect(second.events.find((event) => event.type === 'log' && event.level === 'warn')).toMatchObject({
+      message: expect.stringContaining(`was interrupted: its process ${first.pid} died at an unknown time; found stale at`),
+    });
+    expect(second.events.find((event) => event.type === 'session/started')).toMatchObject({ resumed: true });
     expect(second.events.some((event) => event.type === 'task/started' && event.taskId === 'T1')).toBe(false);
     expect(second.killed).toBe(true);
     expect(await orphans()).toBe(0);
 
     const last = await runUntil(args, () => false);
-    expect(last.events[0]).toMatchObject({ type: 'session/started', resumed: true });
+    expect(last.events.find((event) => event.type === 'session/started')).toMatchObject({ resumed: true });
     expect(last.events.at(-1)).toMatchObject({ type: 'session/finished', status: 'completed' });
 
     const reopened = createSqliteStore({ path: join(dataDir, 'nightshift.db') });
