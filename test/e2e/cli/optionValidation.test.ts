@@ -29,6 +29,9 @@ describe('every option validates its value', () => {
     const dataDir = join(makeTempDir(), 'data');
     for (const id of ['abc', '0', '-1', '1.5', '0x10']) refused(['explain', id, '--data-dir', dataDir], /is not a task run id/);
     refused(['explain', '99', '--data-dir', dataDir], /No task run 99/);
+    refused(['explain', 'T1', '--data-dir', dataDir], /"T1" is not a task run id[\s\S]*nightshift explain T1 --project DIR/);
+    refused(['explain', 'T1', '--project', join(dataDir, 'missing'), '--data-dir', dataDir], /No such project folder/);
+    refused(['explain', 'T1', '--project', '.', '--data-dir', dataDir], /Nightshift has no session on \./);
     refused(['audit', 'export', '--session', 'nope', '--data-dir', dataDir], /No session "nope"/);
     refused(['audit', 'export', '--output', join(dataDir, 'no', 'such', 'dir', 'audit.jsonl'), '--data-dir', dataDir], /Cannot write the audit trail/);
   });
