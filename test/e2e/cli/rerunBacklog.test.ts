@@ -50,7 +50,7 @@ describe('running a finished backlog again', () => {
 
     const first = await run();
     expect(first.code).toBe(0);
-    const [{ session: one }] = sessions() as [{ session: { branch: string } }];
+    const one = sessions()[0]!.session;
     expect(subjects(one.branch)).toEqual(['nightshift: T2 Add a clamp function', 'nightshift: T1 Add a divide function']);
     const [t1Commit, t2Commit] = [git(repoDir, 'rev-parse', `${one.branch}~1`), git(repoDir, 'rev-parse', one.branch)];
 
@@ -66,7 +66,7 @@ describe('running a finished backlog again', () => {
 
     const forced = await run('--again');
     expect(forced.code).toBe(0);
-    const [{ session: two, tasks: twoTasks }] = sessions() as [{ session: { branch: string }; tasks: Array<{ status: string }> }];
+    const { session: two, tasks: twoTasks } = sessions()[0]!;
     expect(two.branch).not.toBe(one.branch);
     expect(twoTasks.map((task) => task.status)).toEqual(['done', 'done']);
     expect(subjects(two.branch)).toEqual(['nightshift: T2 Add a clamp function', 'nightshift: T1 Add a divide function']);
@@ -77,7 +77,7 @@ describe('running a finished backlog again', () => {
     const note = edited.events.find((event) => event.type === 'log' && event.message.startsWith('Already delivered'));
     expect(note?.type === 'log' && note.message).toContain(`T2 (Add a clamp function) on ${two.branch}`);
     expect(edited.events.filter((event) => event.type === 'task/started').map((event) => event.type === 'task/started' && event.taskId)).toEqual(['T1']);
-    const [{ session: three, tasks: threeTasks }] = sessions() as [{ session: { branch: string }; tasks: Array<{ status: string; reason: string }> }];
+    const { session: three, tasks: threeTasks } = sessions()[0]!;
     expect(sessions()).toHaveLength(3);
     expect(threeTasks[0]?.status).toBe('done');
     expect(threeTasks[1]).toMatchObject({ status: 'skipped', reason: expect.stringContaining(`already delivered on ${two.branch}`) });
