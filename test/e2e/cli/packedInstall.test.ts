@@ -41,12 +41,21 @@ describe('the packed CLI installed globally', () => {
     expect(existsSync(join(packageDir, 'src'))).toBe(false);
     expect(existsSync(join(packageDir, 'test'))).toBe(false);
     expect(existsSync(join(packageDir, 'node_modules', 'tsx'))).toBe(false);
+    // What the compiled code finds above itself at run time.
+    for (const path of ['models.json', 'resources/prompts/coder-green.md', 'resources/analysis/analyze_tests.py', 'resources/testing/nodeTestReporter.mjs', 'resources/demo/answers.json']) {
+      expect(existsSync(join(packageDir, path)), path).toBe(true);
+    }
 
     const bin = join(prefix, 'bin', 'nightshift');
     const nightshift = (args: string[]) => spawnSync(bin, args, { cwd: elsewhere, encoding: 'utf8', timeout: 600_000 });
     const versionRun = nightshift(['--version']);
     expect(versionRun.status, versionRun.stderr).toBe(0);
     expect(versionRun.stdout.trim()).toBe(version);
+    // The demo copies its project out of the installed package's resources.
+    const demo = nightshift(['demo', '--dir', 'demo', '--no-run']);
+    expect(demo.status, demo.stderr).toBe(0);
+    expect(existsSync(join(elsewhere, 'demo', 'answers.json'))).toBe(true);
+    expect(existsSync(join(elsewhere, 'demo', 'TASKS.md'))).toBe(true);
 
     const { repoDir } = createPythonFixture({ parent: root });
     const script = join(root, 'script.json');
