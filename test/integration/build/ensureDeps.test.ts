@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, utimesSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,13 @@ function createProject(): string {
   });
   mkdirSync(join(root, 'build', 'scripts'), { recursive: true });
   copyFileSync(script, join(root, 'build', 'scripts', 'ensureDeps.mjs'));
+  // Stands in for the CLI build (its own tests build the real one); it logs how it was asked to build.
+  writeFiles(root, {
+    'build/scripts/buildCli.mjs': [
+      "import { appendFileSync } from 'node:fs';",
+      "export async function buildCli(options) { appendFileSync(new URL('../../cli-builds.log', import.meta.url), JSON.stringify(options) + '\\n'); return false; }",
+    ].join('\n'),
+  });
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund'], { cwd: root, stdio: 'pipe' });
   return root;
 }
@@ -53,6 +60,8 @@ describe('build/scripts/ensureDeps.mjs', () => {
     const second = runEnsureDeps(root, 'pretest');
     expect(second.status, second.output).toBe(0);
     expect(second.output).not.toContain('running npm');
+    // Every run asks for the CLI to be rebuilt only if its sources changed.
+    expect(readFileSync(join(root, 'cli-builds.log'), 'utf8').trim().split('\n')).toEqual(['{"ifStale":true}', '{"ifStale":true}']);
   });
 
   it('reinstalls when package-lock.json is newer than the install', () => {
