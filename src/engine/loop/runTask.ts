@@ -244,7 +244,7 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
         explanation: store.explain(taskRun.id),
         lastDiff,
       });
-      const outcome: TaskOutcome = { status, reason: `${reason}; next: ${report.advice[0] ?? ''}; handoff report: ${report.path}`, commit: null };
+      const outcome: TaskOutcome = { status, reason: `${reason}; ${report.advice[0] ? `next: ${report.advice[0].replace(/\.$/, '')}; ` : ''}handoff report: ${report.path}`, commit: null };
       writeAudit(ctx, { outcome, decision, attempts: number, railsFired, review: lastReview, changes: [], startedAt });
       return outcome;
     }
