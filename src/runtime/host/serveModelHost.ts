@@ -7,14 +7,15 @@ import {
   type EmbeddingResult,
 } from '../../shared/modelHostProtocol.js';
 import { modelRoleSchema, type ModelRole } from '../../shared/modelRole.js';
-import type { JsonModelBackend } from '../backend/JsonModelBackend.js';
+import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
 import { EmbeddingNotConfiguredError } from '../llama/EmbeddingNotConfiguredError.js';
-import { ModelCallAbortedError } from '../scripted/ModelCallAbortedError.js';
+import { ModelCallAbortedError } from '../../shared/model/ModelCallAbortedError.js';
 import type { ChildTransport } from './createChildTransport.js';
 import { createBackendFromSpec } from './createBackendFromSpec.js';
 import { formatProtocolIssues } from './formatProtocolIssues.js';
 import { ModelHostInvalidMessageError } from './ModelHostInvalidMessageError.js';
 import { toHostedError } from './toHostedError.js';
+import { createSerialQueue } from '../../shared/createSerialQueue.js';
 
 type GenerateMessage = Extract<ModelHostParentMessage, { type: 'generate' }>;
 type EmbedMessage = Extract<ModelHostParentMessage, { type: 'embed' }>;
@@ -39,7 +40,7 @@ export function serveModelHost(options: {
   const createBackend = options.createBackend ?? ((spec: BackendSpec) => createBackendFromSpec({ spec }));
   const startedAt = performance.now();
   const calls = new Map<string, { controller: AbortController; running: boolean }>();
-  const roleQueues = new Map<ModelRole | 'embedding', Promise<void>>();
+  const roleQueues = createSerialQueue<ModelRole | 'embedding'>();
   let backend: JsonModelBackend | null = null;
   let initStarted = false;
   let completedCalls = 0;
@@ -84,17 +85,19 @@ export function serveModelHost(options: {
       const call = { controller: new AbortController(), running: false };
       calls.set(callId, call);
       const { signal } = call.controller;
-      const previous = roleQueues.get(request.role) ?? Promise.resolve();
-      const done = previous
-        .then(() => {
-          if (signal.aborted) throw new ModelCallAbortedError({ role: request.role, promptId: request.promptId });
-          call.running = true;
-          return ready.generate(request, {
-            signal,
-            onToken: (text) => {
-              if (!signal.aborted) transport.send({ type: 'token', callId, text });
-            },
-          });
+      void roleQueues
+        .run({
+          key: request.role,
+          work: () => {
+            if (signal.aborted) throw new ModelCallAbortedError({ role: request.role, promptId: request.promptId });
+            call.running = true;
+            return ready.generate(request, {
+              signal,
+              onToken: (text) => {
+                if (!signal.aborted) transport.send({ type: 'token', callId, text });
+              },
+            });
+          },
         })
         .then(
           (result) => {
@@ -107,7 +110,6 @@ export function serveModelHost(options: {
           },
         )
         .finally(() => calls.delete(callId));
-      roleQueues.set(request.role, done);
     };
 
     const embed = (message: EmbedMessage, ready: JsonModelBackend) => {
@@ -115,14 +117,16 @@ export function serveModelHost(options: {
       const call = { controller: new AbortController(), running: false };
       calls.set(callId, call);
       const { signal } = call.controller;
-      const previous = roleQueues.get('embedding') ?? Promise.resolve();
-      const done = previous
-        .then(() => {
-          if (signal.aborted) throw new ModelCallAbortedError({ role: 'embedding', promptId: callId });
-          const method = (ready as { embed?: unknown }).embed;
-          if (typeof method !== 'function') throw new EmbeddingNotConfiguredError({ backend: ready.describe('coder').backend });
-          call.running = true;
-          return (method as Embed).call(ready, { texts: request.texts, signal });
+      void roleQueues
+        .run({
+          key: 'embedding',
+          work: () => {
+            if (signal.aborted) throw new ModelCallAbortedError({ role: 'embedding', promptId: callId });
+            const method = (ready as { embed?: unknown }).embed;
+            if (typeof method !== 'function') throw new EmbeddingNotConfiguredError({ backend: ready.describe('coder').backend });
+            call.running = true;
+            return (method as Embed).call(ready, { texts: request.texts, signal });
+          },
         })
         .then(
           (result) => {
@@ -135,7 +139,6 @@ export function serveModelHost(options: {
           },
         )
         .finally(() => calls.delete(callId));
-      roleQueues.set('embedding', done);
     };
 
     const handle = (raw: unknown) => {

@@ -1,5 +1,6 @@
 import { ModelCannotFitError } from './ModelCannotFitError.js';
 import { ResidencyError } from './ResidencyError.js';
+import { createSerialQueue } from '../../shared/createSerialQueue.js';
 
 /** Holds a model resident until released; a leased model is never evicted. */
 export interface ResidencyLease {
@@ -68,13 +69,9 @@ export function createResidencyManager(options: {
   const stats: ResidencyStats = { loads: 0, unloads: 0, evictions: 0, failedLoads: 0, byModel: {}, loadRecords: [] };
   let clock = 0;
   let disposed = false;
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = createSerialQueue<'residency'>();
 
-  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = queue.then(work);
-    queue = result.catch(() => undefined);
-    return result;
-  };
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => queue.run({ key: 'residency', work });
   const countFor = (modelId: string) => (stats.byModel[modelId] ??= { loads: 0, unloads: 0 });
   const used = () => [...resident.values()].reduce((sum, model) => sum + model.bytes, 0);
   const isPinned = (modelId: string) => models[modelId]?.pinned === true;
