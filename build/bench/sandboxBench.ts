@@ -13,12 +13,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import type { Sandbox } from '../../src/engine/ports/Sandbox.js';
-import { createLocalSandbox } from '../../src/engine/sandbox/createLocalSandbox.js';
-import { createDockerSandbox } from '../../src/engine/sandbox/docker/createDockerSandbox.js';
-import { discoverDockerEndpoint } from '../../src/engine/sandbox/docker/discoverDockerEndpoint.js';
-import { ensureSandboxImage } from '../../src/engine/sandbox/docker/ensureSandboxImage.js';
-import { createBubblewrapSandbox } from '../../src/engine/sandbox/native/createBubblewrapSandbox.js';
+import type { Sandbox } from '../../src/shared/sandbox/Sandbox.js';
+import { createLocalSandbox } from '../../src/sandbox/createLocalSandbox.js';
+import { createDockerSandbox } from '../../src/sandbox/docker/createDockerSandbox.js';
+import { discoverDockerEndpoint } from '../../src/sandbox/docker/discoverDockerEndpoint.js';
+import { ensureSandboxImage } from '../../src/sandbox/docker/ensureSandboxImage.js';
+import { createBubblewrapSandbox } from '../../src/sandbox/native/createBubblewrapSandbox.js';
 import { pythonFiles } from '../../test/fixtures/createPythonFixture.js';
 import { writeFiles } from '../../test/utils/createGitRepo.js';
 

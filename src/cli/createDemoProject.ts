@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findPackageRoot } from '../engine/prompts/findPackageRoot.js';
+import { findPackageRoot } from '../node/findPackageRoot.js';
 import { CliUsageError } from './CliUsageError.js';
 
 /** The demo's author, so the commit needs no git identity from the user. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findPackageRoot } from '../engine/prompts/findPackageRoot.js';
+import { findPackageRoot } from '../node/findPackageRoot.js';
 
 /**
  * Nightshift's version from its own package.json, found above this module: `src/cli/` from a checkout,

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createEngine, type Engine } from '../../src/engine/createEngine.js';
 import type { Store } from '../../src/engine/ports/Store.js';
 import { createPromptLibrary } from '../../src/engine/prompts/createPromptLibrary.js';
-import { createSandboxFactory } from '../../src/engine/sandbox/createSandboxFactory.js';
+import { createSandboxFactory } from '../../src/sandbox/createSandboxFactory.js';
 import { createSqliteStore } from '../../src/engine/store/createSqliteStore.js';
 import { openDataDir } from '../../src/engine/store/openDataDir.js';
 import { createGitVcs } from '../../src/engine/vcs/createGitVcs.js';

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import type Dockerode from 'dockerode';
-import { discoverDockerEndpoint } from '../../src/engine/sandbox/docker/discoverDockerEndpoint.js';
+import { discoverDockerEndpoint } from '../../src/sandbox/docker/discoverDockerEndpoint.js';
 
 /**
  * The Docker daemon tests run against, found the way Nightshift finds it, or null with the reason. Docker tests

@@ -65,7 +65,7 @@ export function registerDemoCommand(program: Command): void {
 
 /** Why no isolating sandbox can run here, or null when one can. */
 async function noSandboxWorks(): Promise<string | null> {
-  const { diagnoseSandboxes } = await import('../../engine/sandbox/native/diagnoseSandboxes.js');
+  const { diagnoseSandboxes } = await import('../../sandbox/native/diagnoseSandboxes.js');
   const diagnoses = await diagnoseSandboxes();
   if (diagnoses.some((entry) => entry.available && entry.kind !== 'local')) return null;
   return diagnoses

@@ -23,7 +23,7 @@ export function registerDoctorCommand(program: Command): void {
       checkProfileOption({ models: flags.models, profile: flags.profile });
       const { runDoctor } = await import('../../engine/preflight/runDoctor.js');
       const { formatPreflight } = await import('../../engine/preflight/formatPreflight.js');
-      const { createSandboxFactory } = await import('../../engine/sandbox/createSandboxFactory.js');
+      const { createSandboxFactory } = await import('../../sandbox/createSandboxFactory.js');
       const { openDataDir } = await import('../../engine/store/openDataDir.js');
       const { resolveDataDir } = await import('../../engine/store/resolveDataDir.js');
       const { createGitVcs } = await import('../../engine/vcs/createGitVcs.js');

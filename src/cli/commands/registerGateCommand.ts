@@ -18,7 +18,7 @@ export function registerGateCommand(program: Command): void {
     .option('--allow-unsandboxed', 'allow running commands loose on this machine when no sandbox is available')
     .action(async (flags: { repo: string; task: string; patch: string; json?: boolean; sandbox?: 'auto' | 'docker' | 'native' | 'local'; allowUnsandboxed?: boolean }) => {
       const { checkPatch } = await import('../../engine/checkPatch.js');
-      const { createSandboxFactory } = await import('../../engine/sandbox/createSandboxFactory.js');
+      const { createSandboxFactory } = await import('../../sandbox/createSandboxFactory.js');
       const { createGitVcs } = await import('../../engine/vcs/createGitVcs.js');
       const task = await readTaskFile({ path: resolve(flags.task) });
       let patch: string;

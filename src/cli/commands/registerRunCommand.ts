@@ -45,7 +45,7 @@ export function registerRunCommand(program: Command): void {
       }
       const until = flags.until === undefined ? undefined : parseUntil({ value: flags.until, now: Date.now() });
       const { createEngine } = await import('../../engine/createEngine.js');
-      const { createSandboxFactory } = await import('../../engine/sandbox/createSandboxFactory.js');
+      const { createSandboxFactory } = await import('../../sandbox/createSandboxFactory.js');
       const { createGitVcs } = await import('../../engine/vcs/createGitVcs.js');
       const { createModelsFromSpec } = await import('../createModelsFromSpec.js');
       const { openHost } = await import('../openHost.js');

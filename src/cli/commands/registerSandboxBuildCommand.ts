@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { ensureSandboxImage } from '../../engine/sandbox/docker/ensureSandboxImage.js';
-import { SandboxImageError } from '../../engine/sandbox/docker/SandboxImageError.js';
-import type { SandboxStack } from '../../engine/sandbox/docker/sandboxImageName.js';
-import { findPackageRoot } from '../../engine/prompts/findPackageRoot.js';
+import { ensureSandboxImage } from '../../sandbox/docker/ensureSandboxImage.js';
+import { SandboxImageError } from '../../sandbox/docker/SandboxImageError.js';
+import type { SandboxStack } from '../../sandbox/docker/sandboxImageName.js';
+import { findPackageRoot } from '../../node/findPackageRoot.js';
 import { CliUsageError } from '../CliUsageError.js';
 
 const STACKS: SandboxStack[] = ['python', 'node'];
@@ -24,7 +24,7 @@ export function registerSandboxBuildCommand(group: Command): void {
     .option('--stack <stack>', `which image: ${[...STACKS, 'all'].join(', ')}`, 'all')
     .option('--offline', 'build without any container registry via resources/sandbox/build-offline.sh (root and debootstrap; every stack)')
     .action(async (flags: { stack: string; offline?: boolean }) => {
-      const { discoverDockerEndpoint } = await import('../../engine/sandbox/docker/discoverDockerEndpoint.js');
+      const { discoverDockerEndpoint } = await import('../../sandbox/docker/discoverDockerEndpoint.js');
       const stacks = flags.stack === 'all' ? STACKS : STACKS.filter((stack) => stack === flags.stack);
       if (stacks.length === 0) {
         throw new CliUsageError({ message: `Unknown stack "${flags.stack}".`, hint: `Use one of: ${[...STACKS, 'all'].join(', ')}.` });

@@ -3,11 +3,11 @@ import { cp, mkdtemp, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import type { Sandbox, SandboxResult } from '../../engine/ports/Sandbox.js';
-import type { SandboxPreference } from '../../engine/sandbox/native/chooseSandbox.js';
+import type { Sandbox, SandboxResult } from '../../shared/sandbox/Sandbox.js';
+import type { SandboxPreference } from '../../sandbox/native/chooseSandbox.js';
 import { detectStack } from '../../engine/stack/detectStack.js';
 import { MissingTestCommandError } from '../../engine/stack/MissingTestCommandError.js';
-import type { StackProfile } from '../../engine/stack/StackProfile.js';
+import type { StackProfile } from '../../shared/StackProfile.js';
 import { loadProjectConfig } from '../../engine/stack/loadProjectConfig.js';
 import { shellQuote } from '../../engine/stack/shellQuote.js';
 import { CliUsageError } from '../CliUsageError.js';
@@ -28,7 +28,7 @@ export function registerSandboxCommand(program: Command): Command {
     .description('say which sandboxes can run on this machine, and what is missing for the others (exit 1 when none isolates)')
     .option('--json', 'print the diagnosis as JSON')
     .action(async (flags: { json?: boolean }) => {
-      const { diagnoseSandboxes } = await import('../../engine/sandbox/native/diagnoseSandboxes.js');
+      const { diagnoseSandboxes } = await import('../../sandbox/native/diagnoseSandboxes.js');
       const diagnoses = await diagnoseSandboxes();
       if (flags.json) process.stdout.write(`${JSON.stringify(diagnoses, null, 2)}\n`);
       else for (const entry of diagnoses) process.stdout.write(`${entry.available ? '✓' : '✗'} ${entry.kind.padEnd(13)} ${entry.reason}\n`);
@@ -48,7 +48,7 @@ export function registerSandboxCommand(program: Command): Command {
     .option('--json', 'print the result as JSON')
     .argument('<command...>', 'the command, after --')
     .action(async (words: string[], flags: RunFlags) => {
-      const { createSandboxFactory } = await import('../../engine/sandbox/createSandboxFactory.js');
+      const { createSandboxFactory } = await import('../../sandbox/createSandboxFactory.js');
       if (flags.kind !== undefined && !KINDS.includes(flags.kind as SandboxPreference)) {
         throw new CliUsageError({ message: `Unknown sandbox kind "${flags.kind}".`, hint: `Use one of: ${KINDS.join(', ')}.` });
       }

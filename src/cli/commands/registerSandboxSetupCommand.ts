@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DependencySetupError } from '../../engine/sandbox/docker/DependencySetupError.js';
-import { PYTHON_DEPS_DIR, chooseSetupCommand } from '../../engine/sandbox/docker/chooseSetupCommand.js';
-import { dependencyCacheVolume } from '../../engine/sandbox/docker/dependencyCacheVolume.js';
-import { ensureSandboxImage } from '../../engine/sandbox/docker/ensureSandboxImage.js';
-import { runDependencySetup } from '../../engine/sandbox/docker/runDependencySetup.js';
+import { DependencySetupError } from '../../sandbox/docker/DependencySetupError.js';
+import { PYTHON_DEPS_DIR, chooseSetupCommand } from '../../sandbox/docker/chooseSetupCommand.js';
+import { dependencyCacheVolume } from '../../sandbox/docker/dependencyCacheVolume.js';
+import { ensureSandboxImage } from '../../sandbox/docker/ensureSandboxImage.js';
+import { runDependencySetup } from '../../sandbox/docker/runDependencySetup.js';
 import { loadProjectConfig } from '../../engine/stack/loadProjectConfig.js';
 import { resolveDataDir } from '../../engine/store/resolveDataDir.js';
 import { CliUsageError } from '../CliUsageError.js';
@@ -26,7 +26,7 @@ export function registerSandboxSetupCommand(group: Command): void {
     .option('--allow-network', 'permit network access for this install; nothing else in Nightshift gets it')
     .option('--data-dir <dir>', 'where Nightshift keeps its data; the log goes to <data-dir>/reports')
     .action(async (flags: { project: string; allowNetwork?: boolean; dataDir?: string }) => {
-      const { discoverDockerEndpoint } = await import('../../engine/sandbox/docker/discoverDockerEndpoint.js');
+      const { discoverDockerEndpoint } = await import('../../sandbox/docker/discoverDockerEndpoint.js');
       const projectDir = resolve(flags.project);
       if (!flags.allowNetwork) {
         throw new DependencySetupError({

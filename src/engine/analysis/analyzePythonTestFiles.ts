@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
-import type { Sandbox } from '../ports/Sandbox.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import { runPythonTool } from './runPythonTool.js';
 import type { TestFileAnalysis } from './TestFileAnalysis.js';
 

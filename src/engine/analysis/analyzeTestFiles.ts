@@ -1,5 +1,5 @@
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
-import type { Sandbox } from '../ports/Sandbox.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import { analyzePythonTestFiles } from './analyzePythonTestFiles.js';
 import { analyzeScriptTestFile } from './analyzeScriptTestFile.js';
 import type { TestFileAnalysis } from './TestFileAnalysis.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import { lineChanges } from '../gates/lineChanges.js';
-import type { Sandbox } from '../ports/Sandbox.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import type { FileChange } from '../ports/Vcs.js';
 import { findScriptMutations } from './findScriptMutations.js';
 import type { Mutant } from './Mutant.js';

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
-import type { Sandbox } from '../ports/Sandbox.js';
-import { findPackageRoot } from '../prompts/findPackageRoot.js';
-import { WORKSPACE_SCRATCH_DIR } from '../workspace/WORKSPACE_SCRATCH_DIR.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
+import { findPackageRoot } from '../../node/findPackageRoot.js';
+import { WORKSPACE_SCRATCH_DIR } from '../../shared/WORKSPACE_SCRATCH_DIR.js';
 import { AnalysisToolError } from './AnalysisToolError.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { RailResult } from '../../shared/railResultSchema.js';
-import type { Sandbox } from '../ports/Sandbox.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import { classifyCommandFailure } from './classifyCommandFailure.js';
 import { describeCommandFailure } from './describeCommandFailure.js';
 import { runRailCommand } from './runRailCommand.js';

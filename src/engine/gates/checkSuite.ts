@@ -1,8 +1,8 @@
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { RailResult } from '../../shared/railResultSchema.js';
 import type { TestReport } from '../../shared/testReportSchema.js';
-import type { Sandbox } from '../ports/Sandbox.js';
-import type { StackProfile } from '../stack/StackProfile.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
+import type { StackProfile } from '../../shared/StackProfile.js';
 import { countOutcomes } from '../testing/countOutcomes.js';
 import { describeTestRun } from '../testing/describeTestRun.js';
 import { isEnvironmentMessage } from '../testing/isEnvironmentMessage.js';

@@ -2,7 +2,7 @@ import ts from 'typescript';
 import type { FailureType } from '../../shared/failureType.js';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { RailResult } from '../../shared/railResultSchema.js';
-import type { Sandbox } from '../ports/Sandbox.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import type { FileChange } from '../ports/Vcs.js';
 import { shellQuote } from '../stack/shellQuote.js';
 import { classifyCommandFailure } from './classifyCommandFailure.js';

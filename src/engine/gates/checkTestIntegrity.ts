@@ -4,7 +4,7 @@ import { AnalysisToolError } from '../analysis/AnalysisToolError.js';
 import { analyzeTestFiles } from '../analysis/analyzeTestFiles.js';
 import { findCollectionHooks } from '../analysis/findCollectionHooks.js';
 import type { TestFileAnalysis } from '../analysis/TestFileAnalysis.js';
-import type { Sandbox } from '../ports/Sandbox.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import type { FileChange } from '../ports/Vcs.js';
 import { compareTestAnalyses } from './compareTestAnalyses.js';
 import { findPytestConfigNarrowing } from './findPytestConfigNarrowing.js';

@@ -1,5 +1,5 @@
 import type { FailureType } from '../../shared/failureType.js';
-import type { SandboxResult } from '../ports/Sandbox.js';
+import type { SandboxResult } from '../../shared/sandbox/Sandbox.js';
 import { commandOutput } from './commandOutput.js';
 import { onlyDependenciesMissing } from './onlyDependenciesMissing.js';
 

@@ -1,4 +1,4 @@
-import type { SandboxResult } from '../ports/Sandbox.js';
+import type { SandboxResult } from '../../shared/sandbox/Sandbox.js';
 
 /** A command's stdout and stderr as one text, stdout first. */
 export function commandOutput(result: SandboxResult): string {

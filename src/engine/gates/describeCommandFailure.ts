@@ -1,4 +1,4 @@
-import type { SandboxResult } from '../ports/Sandbox.js';
+import type { SandboxResult } from '../../shared/sandbox/Sandbox.js';
 import { commandOutput } from './commandOutput.js';
 import { cutOutput } from './cutOutput.js';
 import { keyErrorLine } from './keyErrorLine.js';

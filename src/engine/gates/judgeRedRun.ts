@@ -1,7 +1,7 @@
 import type { FailureType } from '../../shared/failureType.js';
 import type { TestReport } from '../../shared/testReportSchema.js';
-import type { SandboxResult } from '../ports/Sandbox.js';
-import type { StackProfile } from '../stack/StackProfile.js';
+import type { SandboxResult } from '../../shared/sandbox/Sandbox.js';
+import type { StackProfile } from '../../shared/StackProfile.js';
 import { isEnvironmentMessage } from '../testing/isEnvironmentMessage.js';
 import { classifyCommandFailure } from './classifyCommandFailure.js';
 import { commandOutput } from './commandOutput.js';

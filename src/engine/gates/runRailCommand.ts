@@ -1,5 +1,5 @@
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
-import type { Sandbox, SandboxResult } from '../ports/Sandbox.js';
+import type { Sandbox, SandboxResult } from '../../shared/sandbox/Sandbox.js';
 
 /**
  * Runs one rail command in the workspace with the project's limits. Bytecode writing is off so Python runs

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessAlive } from './isProcessAlive.js';
+import { isProcessAlive } from '../../node/isProcessAlive.js';
 import type { LockOwner } from './lockOwnerSchema.js';
 import { parseLockOwner } from './parseLockOwner.js';
 import type { ProjectLock } from './ProjectLock.js';

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { isProcessAlive } from './isProcessAlive.js';
+import { isProcessAlive } from '../../node/isProcessAlive.js';
 import type { LockOwner } from './lockOwnerSchema.js';
 import { parseLockOwner } from './parseLockOwner.js';
 import { projectLockPath } from './projectLockPath.js';

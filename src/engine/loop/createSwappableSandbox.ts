@@ -1,4 +1,4 @@
-import type { Sandbox } from '../ports/Sandbox.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 
 /**
  * A sandbox that can be restarted mid-session (a fresh container after Docker restarted), so everything

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { Vcs } from '../ports/Vcs.js';
 import { detectStack } from '../stack/detectStack.js';
-import type { StackProfile } from '../stack/StackProfile.js';
+import type { StackProfile } from '../../shared/StackProfile.js';
 import { loadProjectConfig } from '../stack/loadProjectConfig.js';
 
 export interface PreparedWorkspace {

@@ -5,7 +5,7 @@ import type { PhaseName } from '../../shared/phaseName.js';
 import type { RailResult } from '../../shared/railResultSchema.js';
 import type { TaskSpec } from '../../shared/taskSpecSchema.js';
 import type { TaskStatus } from '../../shared/taskStatus.js';
-import type { SandboxResult } from './Sandbox.js';
+import type { SandboxResult } from '../../shared/sandbox/Sandbox.js';
 
 /**
  * `blocked`: the environment failed (model endpoint, sandbox, test runner) and the session waits for it or

@@ -1,7 +1,7 @@
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { TestReport } from '../../shared/testReportSchema.js';
-import type { Sandbox } from '../ports/Sandbox.js';
-import type { StackProfile } from '../stack/StackProfile.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
+import type { StackProfile } from '../../shared/StackProfile.js';
 import { describeTestRun } from '../testing/describeTestRun.js';
 import { runTestsWithReport } from '../testing/runTestsWithReport.js';
 import type { PreflightCheck } from './PreflightCheck.js';

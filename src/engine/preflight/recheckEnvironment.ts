@@ -2,8 +2,8 @@ import type { EnvironmentComponent } from '../../shared/EnvironmentUnavailableEr
 import { NightshiftError } from '../../shared/NightshiftError.js';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { ModelClient } from '../ports/ModelClient.js';
-import type { Sandbox } from '../ports/Sandbox.js';
-import type { StackProfile } from '../stack/StackProfile.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
+import type { StackProfile } from '../../shared/StackProfile.js';
 import { checkModels } from './checkModels.js';
 import { checkSandboxEnvironment } from './checkSandboxEnvironment.js';
 import type { PreflightCheck } from './PreflightCheck.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NightshiftError } from '../../shared/NightshiftError.js';
 import type { EngineDeps } from '../createEngine.js';
 import { prepareWorkspace, type PreparedWorkspace } from '../loop/prepareWorkspace.js';
-import type { Sandbox } from '../ports/Sandbox.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import { checkBacklog } from './checkBacklog.js';
 import { checkDiskSpace } from './checkDiskSpace.js';
 import { checkModels } from './checkModels.js';

@@ -1,9 +1,9 @@
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { TestReport } from '../../shared/testReportSchema.js';
 import type { ModelClient } from '../ports/ModelClient.js';
-import type { Sandbox } from '../ports/Sandbox.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import type { Vcs } from '../ports/Vcs.js';
-import type { StackProfile } from '../stack/StackProfile.js';
+import type { StackProfile } from '../../shared/StackProfile.js';
 import { checkBaseline } from './checkBaseline.js';
 import { checkDiskSpace } from './checkDiskSpace.js';
 import { checkModels } from './checkModels.js';

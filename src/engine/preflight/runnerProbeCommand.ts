@@ -1,4 +1,4 @@
-import type { StackProfile } from '../stack/StackProfile.js';
+import type { StackProfile } from '../../shared/StackProfile.js';
 
 /**
  * A quick command that succeeds only when the stack's test runner can start where commands run: the

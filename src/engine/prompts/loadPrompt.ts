@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modelRoleSchema } from '../../shared/modelRole.js';
-import { findPackageRoot } from './findPackageRoot.js';
+import { findPackageRoot } from '../../node/findPackageRoot.js';
 import { PromptLoadError } from './PromptLoadError.js';
 import type { PromptTemplate } from './PromptTemplate.js';
 

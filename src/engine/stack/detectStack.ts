@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import { MissingTestCommandError } from './MissingTestCommandError.js';
-import type { StackProfile, TestRunner } from './StackProfile.js';
+import type { StackProfile, TestRunner } from '../../shared/StackProfile.js';
 import { shellQuote } from './shellQuote.js';
 
 const PYTHON_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py', 'pytest.ini', 'tox.ini', 'conftest.py', 'requirements.txt'];

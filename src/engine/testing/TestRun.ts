@@ -1,5 +1,5 @@
 import type { TestReport } from '../../shared/testReportSchema.js';
-import type { SandboxResult } from '../ports/Sandbox.js';
+import type { SandboxResult } from '../../shared/sandbox/Sandbox.js';
 
 /** One run of a project's tests: how the command ended and what its runner reported. */
 export interface TestRun {

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isProcessAlive } from '../lock/isProcessAlive.js';
+import { isProcessAlive } from '../../node/isProcessAlive.js';
 import { readFileSnapshot } from '../lock/readFileSnapshot.js';
 import { replaceStaleFile } from '../lock/replaceStaleFile.js';
 import { writeFileAtomically } from '../lock/writeFileAtomically.js';

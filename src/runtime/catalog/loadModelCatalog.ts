@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { modelCatalogOverrideSchema, type ModelCatalogOverride } from './modelCatalogOverrideSchema.js';
 import { modelCatalogSchema, type CatalogModel, type CatalogProfile, type ModelCatalog } from './modelCatalogSchema.js';
-import { findPackageRoot } from '../../engine/prompts/findPackageRoot.js';
+import { findPackageRoot } from '../../node/findPackageRoot.js';
 import { ModelCatalogError } from './ModelCatalogError.js';
 
 /**

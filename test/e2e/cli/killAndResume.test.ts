@@ -11,7 +11,7 @@ import { makeTempDir } from '../../utils/makeTempDir.js';
 import { CLI_BIN, runCli } from '../../utils/runCli.js';
 import { snapshotUserRepo } from '../../utils/snapshotUserRepo.js';
 import { findTestDocker } from '../../utils/findTestDocker.js';
-import { sandboxLabels } from '../../../src/engine/sandbox/docker/sandboxLabels.js';
+import { sandboxLabels } from '../../../src/sandbox/docker/sandboxLabels.js';
 
 /**
  * Runs `nightshift run --json` and SIGKILLs it at the first event `killWhen` accepts (never, when it

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sandboxImageName } from '../../../src/engine/sandbox/docker/sandboxImageName.js';
+import { sandboxImageName } from '../../../src/sandbox/docker/sandboxImageName.js';
 import { dockerSkipNote, findTestDocker } from '../../utils/findTestDocker.js';
 import { runCli } from '../../utils/runCli.js';
 

@@ -8,7 +8,7 @@ import type { RailName } from '../../../src/shared/railResultSchema.js';
 import type { FileChange } from '../../../src/engine/ports/Vcs.js';
 import { judgeRedRun } from '../../../src/engine/gates/judgeRedRun.js';
 import { runGates } from '../../../src/engine/gates/runGates.js';
-import { createLocalSandbox } from '../../../src/engine/sandbox/createLocalSandbox.js';
+import { createLocalSandbox } from '../../../src/sandbox/createLocalSandbox.js';
 import { detectStack } from '../../../src/engine/stack/detectStack.js';
 import { runTestsWithReport } from '../../../src/engine/testing/runTestsWithReport.js';
 import { applyEdits } from '../../../src/engine/workspace/applyEdits.js';

@@ -2,7 +2,7 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectConfigSchema } from '../../../src/shared/projectConfigSchema.js';
-import { createLocalSandbox } from '../../../src/engine/sandbox/createLocalSandbox.js';
+import { createLocalSandbox } from '../../../src/sandbox/createLocalSandbox.js';
 import { detectStack } from '../../../src/engine/stack/detectStack.js';
 import { runTestsWithReport } from '../../../src/engine/testing/runTestsWithReport.js';
 import { writeFiles } from '../../utils/createGitRepo.js';

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeTestFiles } from '../../../src/engine/analysis/analyzeTestFiles.js';
 import type { TestAnalysis } from '../../../src/engine/analysis/TestFileAnalysis.js';
-import type { Sandbox } from '../../../src/engine/ports/Sandbox.js';
-import { createLocalSandbox } from '../../../src/engine/sandbox/createLocalSandbox.js';
+import type { Sandbox } from '../../../src/shared/sandbox/Sandbox.js';
+import { createLocalSandbox } from '../../../src/sandbox/createLocalSandbox.js';
 import { projectConfigSchema } from '../../../src/shared/projectConfigSchema.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 

@@ -7,7 +7,7 @@ import { createMutants } from '../../../src/engine/analysis/createMutants.js';
 import type { Mutant } from '../../../src/engine/analysis/Mutant.js';
 import { lineChanges } from '../../../src/engine/gates/lineChanges.js';
 import type { FileChange } from '../../../src/engine/ports/Vcs.js';
-import { createLocalSandbox } from '../../../src/engine/sandbox/createLocalSandbox.js';
+import { createLocalSandbox } from '../../../src/sandbox/createLocalSandbox.js';
 import { projectConfigSchema } from '../../../src/shared/projectConfigSchema.js';
 import { writeFiles } from '../../utils/createGitRepo.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';

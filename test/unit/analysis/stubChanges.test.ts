@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AnalysisToolError } from '../../../src/engine/analysis/AnalysisToolError.js';
 import { stubChanges } from '../../../src/engine/analysis/stubChanges.js';
 import type { FileChange } from '../../../src/engine/ports/Vcs.js';
-import { createLocalSandbox } from '../../../src/engine/sandbox/createLocalSandbox.js';
+import { createLocalSandbox } from '../../../src/sandbox/createLocalSandbox.js';
 import { projectConfigSchema } from '../../../src/shared/projectConfigSchema.js';
 import { writeFiles } from '../../utils/createGitRepo.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectConfigSchema } from '../../../src/shared/projectConfigSchema.js';
 import { checkCommandRail } from '../../../src/engine/gates/checkCommandRail.js';
-import { createLocalSandbox } from '../../../src/engine/sandbox/createLocalSandbox.js';
+import { createLocalSandbox } from '../../../src/sandbox/createLocalSandbox.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 
 const sandbox = createLocalSandbox();

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { projectConfigSchema } from '../../../src/shared/projectConfigSchema.js';
 import type { FileChange } from '../../../src/engine/ports/Vcs.js';
 import { checkSyntax } from '../../../src/engine/gates/checkSyntax.js';
-import { createLocalSandbox } from '../../../src/engine/sandbox/createLocalSandbox.js';
+import { createLocalSandbox } from '../../../src/sandbox/createLocalSandbox.js';
 import { writeFiles } from '../../utils/createGitRepo.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 

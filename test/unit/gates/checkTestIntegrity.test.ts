@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTestIntegrity } from '../../../src/engine/gates/checkTestIntegrity.js';
-import type { Sandbox } from '../../../src/engine/ports/Sandbox.js';
+import type { Sandbox } from '../../../src/shared/sandbox/Sandbox.js';
 import type { FileChange } from '../../../src/engine/ports/Vcs.js';
-import { createLocalSandbox } from '../../../src/engine/sandbox/createLocalSandbox.js';
+import { createLocalSandbox } from '../../../src/sandbox/createLocalSandbox.js';
 import { projectConfigSchema } from '../../../src/shared/projectConfigSchema.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 

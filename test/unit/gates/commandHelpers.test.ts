@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SandboxResult } from '../../../src/engine/ports/Sandbox.js';
+import type { SandboxResult } from '../../../src/shared/sandbox/Sandbox.js';
 import { classifyCommandFailure } from '../../../src/engine/gates/classifyCommandFailure.js';
 import { cutOutput } from '../../../src/engine/gates/cutOutput.js';
 import { keyErrorLine } from '../../../src/engine/gates/keyErrorLine.js';

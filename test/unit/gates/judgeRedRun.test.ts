@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SandboxResult } from '../../../src/engine/ports/Sandbox.js';
-import type { StackProfile } from '../../../src/engine/stack/StackProfile.js';
+import type { SandboxResult } from '../../../src/shared/sandbox/Sandbox.js';
+import type { StackProfile } from '../../../src/shared/StackProfile.js';
 import { judgeRedRun } from '../../../src/engine/gates/judgeRedRun.js';
 
 function stack(name: StackProfile['name']): StackProfile {

@@ -5,7 +5,7 @@ import { judgeDiskSpace } from '../../../src/engine/preflight/judgeDiskSpace.js'
 import type { PreflightReport } from '../../../src/engine/preflight/PreflightReport.js';
 import { readRequirementNames } from '../../../src/engine/preflight/readRequirementNames.js';
 import { runnerProbeCommand } from '../../../src/engine/preflight/runnerProbeCommand.js';
-import type { StackProfile } from '../../../src/engine/stack/StackProfile.js';
+import type { StackProfile } from '../../../src/shared/StackProfile.js';
 
 const GIB = 1024 ** 3;
 

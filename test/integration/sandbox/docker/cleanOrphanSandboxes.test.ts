@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { cleanOrphanSandboxes } from '../../../../src/engine/sandbox/docker/cleanOrphanSandboxes.js';
-import { createDockerSandbox } from '../../../../src/engine/sandbox/docker/createDockerSandbox.js';
-import { ensureSandboxImage } from '../../../../src/engine/sandbox/docker/ensureSandboxImage.js';
-import { sandboxLabels } from '../../../../src/engine/sandbox/docker/sandboxLabels.js';
+import { cleanOrphanSandboxes } from '../../../../src/sandbox/docker/cleanOrphanSandboxes.js';
+import { createDockerSandbox } from '../../../../src/sandbox/docker/createDockerSandbox.js';
+import { ensureSandboxImage } from '../../../../src/sandbox/docker/ensureSandboxImage.js';
+import { sandboxLabels } from '../../../../src/sandbox/docker/sandboxLabels.js';
 import { dockerSkipNote, findTestDocker } from '../../../utils/findTestDocker.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { discoverDockerEndpoint } from '../../../../src/engine/sandbox/docker/discoverDockerEndpoint.js';
+import { discoverDockerEndpoint } from '../../../../src/sandbox/docker/discoverDockerEndpoint.js';
 
 /** Answers Docker's ping on a unix socket at `path`, as a daemon would; returns how many pings it saw. */
 async function fakeDaemon(path: string): Promise<{ pings: () => number }> {

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createSandboxFactory } from '../../../../src/engine/sandbox/createSandboxFactory.js';
-import { createDockerSandbox } from '../../../../src/engine/sandbox/docker/createDockerSandbox.js';
-import { ensureProjectImage } from '../../../../src/engine/sandbox/docker/ensureProjectImage.js';
-import { ensureSandboxImage } from '../../../../src/engine/sandbox/docker/ensureSandboxImage.js';
-import type { StackProfile } from '../../../../src/engine/stack/StackProfile.js';
+import { createSandboxFactory } from '../../../../src/sandbox/createSandboxFactory.js';
+import { createDockerSandbox } from '../../../../src/sandbox/docker/createDockerSandbox.js';
+import { ensureProjectImage } from '../../../../src/sandbox/docker/ensureProjectImage.js';
+import { ensureSandboxImage } from '../../../../src/sandbox/docker/ensureSandboxImage.js';
+import type { StackProfile } from '../../../../src/shared/StackProfile.js';
 import { projectConfigSchema } from '../../../../src/shared/projectConfigSchema.js';
 import { dockerSkipNote, findTestDocker } from '../../../utils/findTestDocker.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ensureSandboxImage } from '../../../../src/engine/sandbox/docker/ensureSandboxImage.js';
-import { sandboxImageName } from '../../../../src/engine/sandbox/docker/sandboxImageName.js';
+import { ensureSandboxImage } from '../../../../src/sandbox/docker/ensureSandboxImage.js';
+import { sandboxImageName } from '../../../../src/sandbox/docker/sandboxImageName.js';
 import { dockerSkipNote, findTestDocker } from '../../../utils/findTestDocker.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';
 

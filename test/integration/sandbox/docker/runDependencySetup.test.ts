@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chownSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runDependencySetup } from '../../../../src/engine/sandbox/docker/runDependencySetup.js';
-import { sandboxImageName } from '../../../../src/engine/sandbox/docker/sandboxImageName.js';
-import { sandboxLabels } from '../../../../src/engine/sandbox/docker/sandboxLabels.js';
+import { runDependencySetup } from '../../../../src/sandbox/docker/runDependencySetup.js';
+import { sandboxImageName } from '../../../../src/sandbox/docker/sandboxImageName.js';
+import { sandboxLabels } from '../../../../src/sandbox/docker/sandboxLabels.js';
 import { dockerSkipNote, findTestDocker } from '../../../utils/findTestDocker.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createSandboxFactory } from '../../../../src/engine/sandbox/createSandboxFactory.js';
-import { ensureSandboxImage } from '../../../../src/engine/sandbox/docker/ensureSandboxImage.js';
-import type { StackProfile } from '../../../../src/engine/stack/StackProfile.js';
+import { createSandboxFactory } from '../../../../src/sandbox/createSandboxFactory.js';
+import { ensureSandboxImage } from '../../../../src/sandbox/docker/ensureSandboxImage.js';
+import type { StackProfile } from '../../../../src/shared/StackProfile.js';
 import { projectConfigSchema } from '../../../../src/shared/projectConfigSchema.js';
 import { dockerSkipNote, findTestDocker } from '../../../utils/findTestDocker.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';

@@ -4,7 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { SandboxResult } from '../../../../src/engine/ports/Sandbox.js';
+import type { SandboxResult } from '../../../../src/shared/sandbox/Sandbox.js';
 import { bubblewrapWorks } from '../../../utils/bubblewrapWorks.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';
 

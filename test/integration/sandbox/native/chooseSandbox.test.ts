@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../../../src/engine/ports/Sandbox.js';
-import { SandboxUnavailableError } from '../../../../src/engine/sandbox/native/SandboxUnavailableError.js';
-import { UnsandboxedNotAllowedError } from '../../../../src/engine/sandbox/native/UnsandboxedNotAllowedError.js';
-import { chooseSandbox } from '../../../../src/engine/sandbox/native/chooseSandbox.js';
+import type { Sandbox } from '../../../../src/shared/sandbox/Sandbox.js';
+import { SandboxUnavailableError } from '../../../../src/sandbox/native/SandboxUnavailableError.js';
+import { UnsandboxedNotAllowedError } from '../../../../src/sandbox/native/UnsandboxedNotAllowedError.js';
+import { chooseSandbox } from '../../../../src/sandbox/native/chooseSandbox.js';
 import { projectConfigSchema } from '../../../../src/shared/projectConfigSchema.js';
 import { bubblewrapWorks } from '../../../utils/bubblewrapWorks.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';

@@ -1,8 +1,8 @@
 import { chmodSync, existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SandboxUnavailableError } from '../../../../src/engine/sandbox/native/SandboxUnavailableError.js';
-import { createNativeSandbox } from '../../../../src/engine/sandbox/native/createNativeSandbox.js';
+import { SandboxUnavailableError } from '../../../../src/sandbox/native/SandboxUnavailableError.js';
+import { createNativeSandbox } from '../../../../src/sandbox/native/createNativeSandbox.js';
 import { bubblewrapWorks } from '../../../utils/bubblewrapWorks.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGates } from '../../../../src/engine/gates/runGates.js';
-import { createBubblewrapSandbox, type BubblewrapSandbox } from '../../../../src/engine/sandbox/native/createBubblewrapSandbox.js';
+import { createBubblewrapSandbox, type BubblewrapSandbox } from '../../../../src/sandbox/native/createBubblewrapSandbox.js';
 import { detectStack } from '../../../../src/engine/stack/detectStack.js';
 import { applyEdits } from '../../../../src/engine/workspace/applyEdits.js';
 import type { FileEdit } from '../../../../src/shared/fileEditSchema.js';

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, readdirSync, realpathSync, symlinkSync, writeFil
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Sandbox } from '../../../../src/engine/ports/Sandbox.js';
-import { createLocalSandbox } from '../../../../src/engine/sandbox/createLocalSandbox.js';
-import { createBubblewrapSandbox } from '../../../../src/engine/sandbox/native/createBubblewrapSandbox.js';
-import { buildSandboxExecProfile } from '../../../../src/engine/sandbox/native/buildSandboxExecProfile.js';
+import type { Sandbox } from '../../../../src/shared/sandbox/Sandbox.js';
+import { createLocalSandbox } from '../../../../src/sandbox/createLocalSandbox.js';
+import { createBubblewrapSandbox } from '../../../../src/sandbox/native/createBubblewrapSandbox.js';
+import { buildSandboxExecProfile } from '../../../../src/sandbox/native/buildSandboxExecProfile.js';
 import { bubblewrapWorks } from '../../../utils/bubblewrapWorks.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';
 import { writeVitestProject } from '../writeVitestProject.js';

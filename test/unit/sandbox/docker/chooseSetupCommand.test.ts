@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseSetupCommand } from '../../../../src/engine/sandbox/docker/chooseSetupCommand.js';
-import { dependencyCacheVolume } from '../../../../src/engine/sandbox/docker/dependencyCacheVolume.js';
+import { chooseSetupCommand } from '../../../../src/sandbox/docker/chooseSetupCommand.js';
+import { dependencyCacheVolume } from '../../../../src/sandbox/docker/dependencyCacheVolume.js';
 import { projectConfigSchema } from '../../../../src/shared/projectConfigSchema.js';
 import { writeFiles } from '../../../utils/createGitRepo.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mapRequirementsToDebian } from '../../../../src/engine/sandbox/docker/mapRequirementsToDebian.js';
+import { mapRequirementsToDebian } from '../../../../src/sandbox/docker/mapRequirementsToDebian.js';
 import { projectConfigSchema } from '../../../../src/shared/projectConfigSchema.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';
 

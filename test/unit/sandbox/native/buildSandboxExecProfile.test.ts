@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSandboxExecProfile } from '../../../../src/engine/sandbox/native/buildSandboxExecProfile.js';
+import { buildSandboxExecProfile } from '../../../../src/sandbox/native/buildSandboxExecProfile.js';
 
 const profile = buildSandboxExecProfile({
   workspaceDir: '/Users/ada/.nightshift/workspaces/s1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guessLimitHit } from '../../../../src/engine/sandbox/native/guessLimitHit.js';
+import { guessLimitHit } from '../../../../src/sandbox/native/guessLimitHit.js';
 
 describe('guessLimitHit', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveToolDirs } from '../../../../src/engine/sandbox/native/resolveToolDirs.js';
+import { resolveToolDirs } from '../../../../src/sandbox/native/resolveToolDirs.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';
 
 function program(path: string): string {

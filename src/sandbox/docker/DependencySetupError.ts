@@ -1,4 +1,4 @@
-import { NightshiftError } from '../../../shared/NightshiftError.js';
+import { NightshiftError } from '../../shared/NightshiftError.js';
 
 /** The dependency setup step cannot run. */
 export class DependencySetupError extends NightshiftError {

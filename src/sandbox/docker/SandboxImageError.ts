@@ -1,4 +1,4 @@
-import { NightshiftError } from '../../../shared/NightshiftError.js';
+import { NightshiftError } from '../../shared/NightshiftError.js';
 
 /** A sandbox image is missing and could not be built. */
 export class SandboxImageError extends NightshiftError {

@@ -1,6 +1,6 @@
-import { NightshiftError } from '../../../shared/NightshiftError.js';
-import type { ProjectConfig } from '../../../shared/projectConfigSchema.js';
-import type { Sandbox } from '../../ports/Sandbox.js';
+import { NightshiftError } from '../../shared/NightshiftError.js';
+import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import { createLocalSandbox } from '../createLocalSandbox.js';
 import type { SandboxLimits } from './SandboxLimits.js';
 import { SandboxUnavailableError } from './SandboxUnavailableError.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../ports/Sandbox.js';
+import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../shared/sandbox/Sandbox.js';
 import { commandCacheEnvironment } from '../commandCacheEnvironment.js';
 import { dependencyEnvironment } from '../dependencyEnvironment.js';
 import { findViteCacheDirs } from '../findViteCacheDirs.js';

@@ -1,4 +1,4 @@
-import { NightshiftError } from '../../../shared/NightshiftError.js';
+import { NightshiftError } from '../../shared/NightshiftError.js';
 
 /**
  * A sandbox was asked to expose something its policy forbids: a workspace or read-only directory that is

@@ -1,4 +1,4 @@
-import { EnvironmentUnavailableError } from '../../../shared/EnvironmentUnavailableError.js';
+import { EnvironmentUnavailableError } from '../../shared/EnvironmentUnavailableError.js';
 
 /** The sandbox container for a session could not be created or started. */
 export class DockerSandboxError extends EnvironmentUnavailableError {

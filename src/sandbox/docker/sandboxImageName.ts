@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findPackageRoot } from '../../prompts/findPackageRoot.js';
+import { findPackageRoot } from '../../node/findPackageRoot.js';
 import { SandboxImageError } from './SandboxImageError.js';
 
 /** Toolchains with a sandbox image: one directory with a Dockerfile each under resources/sandbox. */

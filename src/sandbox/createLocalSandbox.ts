@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Sandbox, SandboxResult, SandboxRunOptions } from '../ports/Sandbox.js';
+import type { Sandbox, SandboxResult, SandboxRunOptions } from '../shared/sandbox/Sandbox.js';
 import { commandCacheEnvironment } from './commandCacheEnvironment.js';
 import { createOutputCapture } from './createOutputCapture.js';
 import { dependencyEnvironment } from './dependencyEnvironment.js';

@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../ports/Sandbox.js';
+import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../shared/sandbox/Sandbox.js';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './SandboxLimits.js';
 import { SandboxPolicyError } from './SandboxPolicyError.js';
 import { SandboxUnavailableError } from './SandboxUnavailableError.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NightshiftError } from '../../../shared/NightshiftError.js';
+import { NightshiftError } from '../../shared/NightshiftError.js';
 import { createBubblewrapSandbox } from './createBubblewrapSandbox.js';
 import { discoverDockerEndpoint } from '../docker/discoverDockerEndpoint.js';
 import { findExecutable } from './findExecutable.js';

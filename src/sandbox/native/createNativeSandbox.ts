@@ -1,4 +1,4 @@
-import type { Sandbox } from '../../ports/Sandbox.js';
+import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import type { SandboxLimits } from './SandboxLimits.js';
 import { SandboxUnavailableError } from './SandboxUnavailableError.js';
 import { createBubblewrapSandbox } from './createBubblewrapSandbox.js';

@@ -1,4 +1,4 @@
-import { EnvironmentUnavailableError } from '../../../shared/EnvironmentUnavailableError.js';
+import { EnvironmentUnavailableError } from '../../shared/EnvironmentUnavailableError.js';
 
 /** One Docker endpoint that discovery tried, and why it was not used. */
 export interface DockerEndpointAttempt {

@@ -1,4 +1,4 @@
-import { NightshiftError } from '../../../shared/NightshiftError.js';
+import { NightshiftError } from '../../shared/NightshiftError.js';
 
 /** No isolating sandbox could be used and the project has not opted in to running commands unsandboxed. */
 export class UnsandboxedNotAllowedError extends NightshiftError {

@@ -1,9 +1,9 @@
 import { homedir } from 'node:os';
 import { basename } from 'node:path';
 import type Dockerode from 'dockerode';
-import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
-import type { Sandbox } from '../ports/Sandbox.js';
-import type { SandboxFactory } from '../ports/SandboxFactory.js';
+import type { ProjectConfig } from '../shared/projectConfigSchema.js';
+import type { Sandbox } from '../shared/sandbox/Sandbox.js';
+import type { SandboxFactory } from '../shared/sandbox/SandboxFactory.js';
 import { cleanOrphanSandboxes } from './docker/cleanOrphanSandboxes.js';
 import { createDockerSandbox } from './docker/createDockerSandbox.js';
 import { discoverDockerEndpoint } from './docker/discoverDockerEndpoint.js';

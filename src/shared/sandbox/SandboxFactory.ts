@@ -1,5 +1,5 @@
-import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
-import type { StackProfile } from '../stack/StackProfile.js';
+import type { ProjectConfig } from '../projectConfigSchema.js';
+import type { StackProfile } from '../StackProfile.js';
 import type { Sandbox } from './Sandbox.js';
 
 /**

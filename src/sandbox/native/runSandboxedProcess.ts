@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { SandboxResult } from '../../ports/Sandbox.js';
+import type { SandboxResult } from '../../shared/sandbox/Sandbox.js';
 import { createOutputCapture } from '../createOutputCapture.js';
 
 /** How often a run's resource limits are checked while it runs, in milliseconds. */

@@ -4,13 +4,13 @@ import { homedir, hostname } from 'node:os';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../ports/Sandbox.js';
+import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../shared/sandbox/Sandbox.js';
 import { DockerSandboxError } from './DockerSandboxError.js';
 import { commandCacheEnvironment } from '../commandCacheEnvironment.js';
 import { createOutputCapture } from '../createOutputCapture.js';
 import { dependencyEnvironment } from '../dependencyEnvironment.js';
 import { findViteCacheDirs } from '../findViteCacheDirs.js';
-import { WORKSPACE_SCRATCH_DIR } from '../../workspace/WORKSPACE_SCRATCH_DIR.js';
+import { WORKSPACE_SCRATCH_DIR } from '../../shared/WORKSPACE_SCRATCH_DIR.js';
 import { discoverDockerEndpoint } from './discoverDockerEndpoint.js';
 import { sandboxLabels } from './sandboxLabels.js';
 

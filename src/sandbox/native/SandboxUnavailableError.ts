@@ -1,4 +1,4 @@
-import { EnvironmentUnavailableError } from '../../../shared/EnvironmentUnavailableError.js';
+import { EnvironmentUnavailableError } from '../../shared/EnvironmentUnavailableError.js';
 
 /** A sandbox kind cannot run on this machine (not installed, not supported, or refused by the kernel). */
 export class SandboxUnavailableError extends EnvironmentUnavailableError {

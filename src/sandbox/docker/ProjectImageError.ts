@@ -1,4 +1,4 @@
-import { NightshiftError } from '../../../shared/NightshiftError.js';
+import { NightshiftError } from '../../shared/NightshiftError.js';
 
 /**
  * The project's sandbox image layer (its `sandboxPackages`) could not be built: an environment problem, not
