@@ -168,18 +168,14 @@ export function createMainHost(options: {
         const handler = handlers[name] as (request: ProtocolRequest<K>) => ProtocolResponse<K>;
         return { ok: true, value: handler(parsed.data as ProtocolRequest<K>) };
       } catch (error) {
-        if (error instanceof NightshiftError) {
-          return { ok: false, error: { code: error.code, message: error.message, hint: error.hint } };
-        }
+        if (error instanceof NightshiftError) return { ok: false, error: error.toJSON() };
         onUnexpectedError(error, name);
-        return {
-          ok: false,
-          error: {
-            code: 'INTERNAL',
-            message: `Nightshift failed to answer ${name}: ${error instanceof Error ? error.message : String(error)}`,
-            hint: 'This is a bug; the details are in the app log. Please report it with what you clicked.',
-          },
-        };
+        const internal = new NightshiftError({
+          code: 'INTERNAL',
+          message: `Nightshift failed to answer ${name}: ${error instanceof Error ? error.message : String(error)}`,
+          hint: 'This is a bug; the details are in the app log. Please report it with what you clicked.',
+        });
+        return { ok: false, error: internal.toJSON() };
       }
     },
 

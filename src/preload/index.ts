@@ -1,19 +1,18 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { EngineEvent } from '../shared/engineEventSchema.js';
+import { NightshiftError } from '../shared/NightshiftError.js';
 import { eventChannel, isProtocolName, protocolChannel, type NightshiftBridge } from '../shared/protocol.js';
 
 // The window gets these two functions and nothing else: no ipcRenderer, no channel names of its choosing.
 const bridge: NightshiftBridge = {
   invoke(name, request) {
     if (!isProtocolName(name)) {
-      return Promise.resolve({
-        ok: false,
-        error: {
-          code: 'UNKNOWN_MESSAGE',
-          message: `"${String(name)}" is not a Nightshift message.`,
-          hint: 'This is a bug in the window; it asked for a message the host does not have.',
-        },
+      const unknown = new NightshiftError({
+        code: 'UNKNOWN_MESSAGE',
+        message: `"${String(name)}" is not a Nightshift message.`,
+        hint: 'This is a bug in the window; it asked for a message the host does not have.',
       });
+      return Promise.resolve({ ok: false, error: unknown.toJSON() });
     }
     return ipcRenderer.invoke(protocolChannel(name), request);
   },

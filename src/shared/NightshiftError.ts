@@ -54,7 +54,8 @@ export class NightshiftError extends Error {
 
   /**
    * Rebuilds an error from its wire form. A class the receiver knows (a reviver under its `name`) comes
-   * back as itself; any other as a NightshiftError with the same name, code, message, hint and context.
+   * back as itself; any other through `otherwise`, or as a NightshiftError with the same name, code, message,
+   * hint and context.
    * The cause chain is rebuilt the same way.
    */
   static fromJSON(options: {
@@ -62,10 +63,12 @@ export class NightshiftError extends Error {
     data: NightshiftErrorData;
     /** Rebuilders by class name for the typed errors this receiver branches on. */
     revivers?: Readonly<Record<string, NightshiftErrorReviver>>;
+    /** Rebuilds an error no reviver names. Default: a NightshiftError with the same name, code, message, hint and context. */
+    otherwise?: NightshiftErrorReviver;
   }): Error {
-    const { data, revivers = {} } = options;
-    const cause = data.cause === undefined ? undefined : NightshiftError.fromJSON({ data: data.cause, revivers });
-    const reviver = Object.hasOwn(revivers, data.name) ? revivers[data.name] : undefined;
+    const { data, revivers = {}, otherwise } = options;
+    const cause = data.cause === undefined ? undefined : NightshiftError.fromJSON({ data: data.cause, revivers, ...(otherwise ? { otherwise } : {}) });
+    const reviver = (Object.hasOwn(revivers, data.name) ? revivers[data.name] : undefined) ?? otherwise;
     if (reviver) {
       const error = reviver(data);
       if (cause !== undefined && error.cause === undefined) {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { modelRoleSchema } from './modelRole.js';
 import { phaseNameSchema } from './phaseName.js';
+import type { NightshiftErrorData } from './NightshiftErrorData.js';
+import { nightshiftErrorDataSchema } from './nightshiftErrorDataSchema.js';
 
 /*
  * The contract between Nightshift and the process that runs its local models (an Electron utilityProcess
@@ -116,20 +118,10 @@ const usageSchema = z
   })
   .strict();
 
-/** An error as it crosses the boundary: a NightshiftError's fields, or an Error's name and message. */
-export const hostedErrorSchema = z
-  .object({
-    code: z.string().min(1),
-    message: z.string(),
-    hint: z.string(),
-    /** The class name on the side that threw, e.g. `ScriptExhaustedError` or `AbortError`. */
-    name: z.string(),
-    /** The error's context, reduced to what survives JSON. */
-    context: z.record(z.string(), z.unknown()),
-  })
-  .strict();
+/** An error as it crosses the boundary: `NightshiftError.toJSON()`'s form, as on every other boundary. */
+export const hostedErrorSchema = nightshiftErrorDataSchema;
 
-export type HostedError = z.infer<typeof hostedErrorSchema>;
+export type HostedError = NightshiftErrorData;
 
 const modelDescriptionSchema = z.object({ model: z.string(), backend: z.string() }).strict();
 

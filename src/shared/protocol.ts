@@ -6,6 +6,7 @@ import type { ModelRole } from './modelRole.js';
 import type { PhaseName } from './phaseName.js';
 import type { RailResult } from './railResultSchema.js';
 import type { TaskStatus } from './taskStatus.js';
+import type { NightshiftErrorData } from './NightshiftErrorData.js';
 
 /*
  * The contract between the user interface and whatever hosts the engine: Electron's main process over IPC
@@ -142,14 +143,8 @@ export const protocolRequestSchemas = {
   'audit/export': auditExportRequestSchema,
 } as const satisfies { [K in ProtocolName]: z.ZodType<ProtocolRequest<K>> };
 
-/** A failed call as it crosses a process boundary: the `NightshiftError` fields a person needs. */
-export interface ProtocolFailure {
-  /** Stable machine-readable code, e.g. `INVALID_REQUEST`. */
-  code: string;
-  message: string;
-  /** What the user can do about it. */
-  hint: string;
-}
+/** A failed call as it crosses a process boundary: the error's `NightshiftError.toJSON()` form. */
+export type ProtocolFailure = NightshiftErrorData;
 
 /**
  * What a host answers to every call. Errors travel as data because Electron's IPC and HTTP both flatten

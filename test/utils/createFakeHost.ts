@@ -10,6 +10,7 @@ import {
   type TaskRunSummary,
 } from '../../src/shared/protocol.js';
 import type { RailResult } from '../../src/shared/railResultSchema.js';
+import { NightshiftError } from '../../src/shared/NightshiftError.js';
 import type { TaskStatus } from '../../src/shared/taskStatus.js';
 
 const HOUR = 3_600_000;
@@ -256,14 +257,14 @@ export function createFakeHost(): FakeHost {
       const parsed = protocolRequestSchemas[name].safeParse(request);
       if (!parsed.success) {
         rejected.push({ name, request, message: parsed.error.message });
-        return { ok: false, error: { code: 'INVALID_REQUEST', message: parsed.error.message, hint: 'Fix the sender.' } };
+        return { ok: false, error: new NightshiftError({ code: 'INVALID_REQUEST', message: parsed.error.message, hint: 'Fix the sender.' }).toJSON() };
       }
       try {
         const handler = handlers[name] as (request: unknown) => unknown;
         return { ok: true, value: handler(parsed.data) };
       } catch (error) {
         const { code = 'INTERNAL', message } = error as Error & { code?: string };
-        return { ok: false, error: { code, message, hint: 'Canned data has no such record.' } };
+        return { ok: false, error: new NightshiftError({ code, message, hint: 'Canned data has no such record.' }).toJSON() };
       }
     },
   };

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import type { EngineEvent } from '../../src/shared/engineEventSchema.js';
+import { NightshiftError } from '../../src/shared/NightshiftError.js';
 import {
   eventHttpPath,
   isProtocolName,
@@ -133,5 +134,5 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 function failure(code: string, message: string): ProtocolResult<never> {
-  return { ok: false, error: { code, message, hint: 'Check the request against src/shared/protocol.ts.' } };
+  return { ok: false, error: new NightshiftError({ code, message, hint: 'Check the request against src/shared/protocol.ts.' }).toJSON() };
 }

@@ -170,13 +170,6 @@ export class ReviewState {
   }
 
   #fail(error: unknown): void {
-    this.error =
-      error instanceof NightshiftError
-        ? { code: error.code, message: error.message, hint: error.hint }
-        : {
-            code: 'UNEXPECTED',
-            message: error instanceof Error ? error.message : String(error),
-            hint: 'Try again; if it keeps failing, restart the app.',
-          };
+    this.error = NightshiftError.toData({ error, fallback: { code: 'UNEXPECTED', hint: 'Try again; if it keeps failing, restart the app.' } });
   }
 }

@@ -57,6 +57,16 @@ describe('NightshiftError over JSON', () => {
     expect(rebuilt).toMatchObject({ name: 'DiskFullError', code: 'DISK_FULL', message: 'No space left for /tmp.', hint: 'Free some disk space.', context: { path: '/tmp' } });
   });
 
+  it('rebuilds unknown classes with `otherwise` when the receiver has its own remote-error class', () => {
+    class RemoteError extends NightshiftError {}
+    const rebuilt = NightshiftError.fromJSON({
+      data: overTheWire(new DiskFullError({ path: '/tmp' })),
+      otherwise: (data) => new RemoteError({ code: data.code, message: data.message, hint: data.hint, context: { ...data.context, remoteName: data.name } }),
+    });
+    expect(rebuilt).toBeInstanceOf(RemoteError);
+    expect(rebuilt).toMatchObject({ code: 'DISK_FULL', context: { path: '/tmp', remoteName: 'DiskFullError' } });
+  });
+
   it('turns other thrown values into data with the fallback code, and keeps only what survives JSON', () => {
     expect(NightshiftError.toData({ error: 'a string', fallback: { code: 'BACKEND_FAILED', hint: 'h' } })).toEqual({
       name: 'string',
