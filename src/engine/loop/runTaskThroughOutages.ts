@@ -3,7 +3,7 @@ import { EnvironmentUnavailableError, type EnvironmentComponent } from '../../sh
 import type { Clock } from '../ports/Clock.js';
 import type { Store } from '../ports/Store.js';
 import type { PreflightCheck } from '../preflight/PreflightCheck.js';
-import type { TaskOutcome } from './runTask.js';
+import type { TaskOutcome } from './phases/TaskOutcome.js';
 import { waitForEnvironment } from './waitForEnvironment.js';
 
 /** Why the session gave up waiting for its environment. */

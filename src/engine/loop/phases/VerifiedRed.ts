@@ -1,0 +1,7 @@
+import type { FileChange } from '../../ports/Vcs.js';
+
+/** A failing test that RED proved fails for the right reason. */
+export interface VerifiedRed {
+  changes: FileChange[];
+  testContent: string;
+}
