@@ -29,7 +29,7 @@ import type { PreflightReport } from './preflight/PreflightReport.js';
 import { recheckEnvironment } from './preflight/recheckEnvironment.js';
 import { runDoctor } from './preflight/runDoctor.js';
 import type { Clock } from './ports/Clock.js';
-import type { ModelClient } from './ports/ModelClient.js';
+import type { ModelClient } from '../shared/model/ModelClient.js';
 import type { TestReport } from '../shared/testReportSchema.js';
 import type { Sandbox } from '../shared/sandbox/Sandbox.js';
 import type { SandboxFactory } from '../shared/sandbox/SandboxFactory.js';

@@ -8,6 +8,7 @@ import { openDataDir } from '../../src/engine/store/openDataDir.js';
 import { createGitVcs } from '../../src/engine/vcs/createGitVcs.js';
 import { refIntentsDir } from '../../src/engine/vcs/refIntentsDir.js';
 import { loadScriptedModels } from '../../src/runtime/scripted/loadScriptedModels.js';
+import { createModelClientFromBackend } from '../../src/shared/model/createModelClientFromBackend.js';
 
 /**
  * The real engine (SQLite, isomorphic-git, real prompts) over a scripted model backend. Commands run in
@@ -24,7 +25,7 @@ export async function createTestEngine(options: { dataDir: string; scriptPath: s
   const dirs = openDataDir({ dir: join(options.dataDir) });
   const store = createSqliteStore({ path: dirs.dbPath });
   const engine = createEngine({
-    models: await loadScriptedModels({ path: options.scriptPath }),
+    models: createModelClientFromBackend({ backend: await loadScriptedModels({ path: options.scriptPath }) }),
     store,
     createSandbox: createSandboxFactory({ preference: options.sandbox ?? 'local', allowUnsandboxed: (options.sandbox ?? 'local') === 'local' }),
     vcs: createGitVcs({ refIntentsDir: refIntentsDir({ dataDir: dirs.dir }) }),

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ModelRequest } from '../../src/engine/ports/ModelClient.js';
-import type { JsonGenerateRequest } from '../../src/runtime/backend/JsonModelBackend.js';
+import type { ModelRequest } from '../../src/shared/model/ModelRequest.js';
+import type { JsonGenerateRequest } from '../../src/shared/model/JsonGenerateRequest.js';
 import type { ScriptedScript } from '../../src/runtime/scripted/scriptedScriptSchema.js';
 import type { BackendSpec } from '../../src/shared/modelHostProtocol.js';
 import type { PhaseName } from '../../src/shared/phaseName.js';

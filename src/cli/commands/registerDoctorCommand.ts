@@ -27,7 +27,7 @@ export function registerDoctorCommand(program: Command): void {
       const { openDataDir } = await import('../../engine/store/openDataDir.js');
       const { resolveDataDir } = await import('../../engine/store/resolveDataDir.js');
       const { createGitVcs } = await import('../../engine/vcs/createGitVcs.js');
-      const { createModelsFromSpec } = await import('../createModelsFromSpec.js');
+      const { createModelsFromSpec } = await import('../../runtime/models/createModelsFromSpec.js');
       const cwd = process.cwd();
       const projectDir = resolve(cwd, flags.project);
       const dataDir = resolveDataDir(flags.dataDir ? { explicit: flags.dataDir } : {});

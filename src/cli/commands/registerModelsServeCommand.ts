@@ -1,11 +1,12 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { modelRoleSchema, type ModelRole } from '../../shared/modelRole.js';
-import type { JsonModelBackend } from '../../runtime/backend/JsonModelBackend.js';
-import { createJsonBackendFromModelClient } from '../../runtime/http/createJsonBackendFromModelClient.js';
+import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
 import { createOpenAiServer } from '../../runtime/http/createOpenAiServer.js';
 import { generateServeToken } from '../../runtime/http/generateServeToken.js';
-import { loadScriptedModels } from '../../runtime/scripted/loadScriptedModels.js';
+import { createModelBackend } from '../../runtime/models/createModelBackend.js';
+import type { ModelsSpec } from '../../runtime/models/ModelsSpec.js';
+import { ModelsSpecError } from '../../runtime/models/ModelsSpecError.js';
+import { parseModelsSpec } from '../../runtime/models/parseModelsSpec.js';
 import { resolveDataDir } from '../../engine/store/resolveDataDir.js';
 import { checkProfileOption } from '../checkProfileOption.js';
 import { CliUsageError } from '../CliUsageError.js';
@@ -68,35 +69,31 @@ interface ServeFlags {
   dataDir?: string;
 }
 
-/** The model host is itself a JsonModelBackend, so local models are served straight from it. */
+/**
+ * The backend to serve, from the one spec parser and registry. An OpenAI-compatible endpoint is refused
+ * here: serving it would only relay another server. Local models load before the URL is printed, so
+ * one that cannot load fails the command.
+ */
 async function backendFromSpec(flags: ServeFlags): Promise<JsonModelBackend> {
-  const spec = flags.models;
-  const [kind, ...rest] = spec.split(':');
-  const argument = rest.join(':');
-  if (kind === 'scripted' && argument) {
-    return createJsonBackendFromModelClient({ client: await loadScriptedModels({ path: resolve(process.cwd(), argument) }) });
-  }
-  if (kind === 'local') {
-    const { createLocalModelHost } = await import('../createLocalModelHost.js');
-    const host = await createLocalModelHost({
-      modelPath: argument,
-      cwd: process.cwd(),
-      dataDir: resolveDataDir(flags.dataDir ? { explicit: flags.dataDir } : {}),
-      ...(flags.profile ? { profileId: flags.profile } : {}),
+  const cannotServe = () =>
+    new CliUsageError({
+      message: `Cannot serve the models "${flags.models}".`,
+      hint: 'Use --models local (the memory-tier profile), --models local:FILE.gguf (one GGUF for every role) or --models scripted:FILE (a JSON script of answers per task and phase).',
+      context: { spec: flags.models },
     });
-    // Load now, so a model that cannot load fails the command before it prints a URL.
-    try {
-      await host.start();
-    } catch (error) {
-      await host.dispose();
-      throw error;
-    }
-    return host;
+  let spec: ModelsSpec;
+  try {
+    spec = parseModelsSpec({ spec: flags.models, cwd: process.cwd() });
+  } catch (error) {
+    if (error instanceof ModelsSpecError) throw cannotServe();
+    throw error;
   }
-  throw new CliUsageError({
-    message: `Cannot serve the models "${spec}".`,
-    hint: 'Use --models local (the memory-tier profile), --models local:FILE.gguf (one GGUF for every role) or --models scripted:FILE (a JSON script of answers per task and phase).',
-    context: { spec },
+  if (spec.kind === 'openai') throw cannotServe();
+  return createModelBackend({
+    spec,
+    dataDir: resolveDataDir(flags.dataDir ? { explicit: flags.dataDir } : {}),
+    ...(flags.profile ? { profileId: flags.profile } : {}),
+    load: true,
   });
 }
 

@@ -2,11 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ModelOutputError } from '../../engine/models/ModelOutputError.js';
-import type { ModelClient, ModelUsage } from '../../engine/ports/ModelClient.js';
+import type { ModelUsage } from '../../shared/model/ModelUsage.js';
 import { resolveDataDir } from '../../engine/store/resolveDataDir.js';
-import type { JsonModelBackend } from '../../runtime/backend/JsonModelBackend.js';
+import type { JsonGenerateRequest } from '../../shared/model/JsonGenerateRequest.js';
+import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
 import { decodeTokensPerSecond } from '../../runtime/backend/decodeTokensPerSecond.js';
+import { createModelBackend } from '../../runtime/models/createModelBackend.js';
+import { parseModelsSpec } from '../../runtime/models/parseModelsSpec.js';
 import { modelRoleSchema, type ModelRole } from '../../shared/modelRole.js';
 import type { PhaseName } from '../../shared/phaseName.js';
 import { checkProfileOption } from '../checkProfileOption.js';
@@ -46,8 +48,7 @@ interface TryAnswer {
   issues: string | null;
   model: string;
   backend: string;
-  /** Token counts are null when the backend could not report them (output it rejected). */
-  usage: Omit<ModelUsage, 'promptTokens' | 'outputTokens'> & { promptTokens: number | null; outputTokens: number | null; tokensPerSecond: number | null };
+  usage: ModelUsage & { tokensPerSecond: number | null };
 }
 
 /**
@@ -55,8 +56,8 @@ interface TryAnswer {
  * first token, tokens per second). With `--schema FILE.json` (a JSON Schema) the output is constrained by
  * it and validated, and the exit code is 1 when a candidate does not validate; without, the answer is
  * free text (a JSON string, as every backend constrains output to JSON). `--candidates` asks once per
- * temperature, each with the same seed. Local models run in the model host process, called with the
- * JSON Schema itself so usage is reported even for output that does not validate.
+ * temperature, each with the same seed. Every kind of `--models` is called as a backend with the JSON
+ * Schema itself, so usage is reported even for output that does not validate.
  */
 export function registerModelsTryCommand(models: Command): void {
   models
@@ -117,35 +118,29 @@ interface Generate {
   dispose(): Promise<void>;
 }
 
-/**
- * Local specs go to the model host with the JSON Schema itself; the others through the ModelClient
- * createModelsFromSpec builds, with the schema as zod (the client turns it back into JSON Schema).
- */
+/** Any `--models` kind, through the one parser and registry; the backend gets the JSON Schema itself. */
 async function openModels(flags: TryFlags, role: ModelRole, jsonSchema: Record<string, unknown>, validator: z.ZodType | null): Promise<Generate> {
-  const [kind, ...rest] = flags.models.split(':');
-  const dataDir = resolveDataDir(flags.dataDir ? { explicit: flags.dataDir } : {});
-  const request = {
+  const backend = await createModelBackend({
+    spec: parseModelsSpec({ spec: flags.models, cwd: process.cwd() }),
+    dataDir: resolveDataDir(flags.dataDir ? { explicit: flags.dataDir } : {}),
+    ...(flags.profile ? { profileId: flags.profile } : {}),
+  });
+  const request: JsonGenerateRequest = {
     role,
     promptId: PROMPT_ID,
     system: flags.system,
     user: flags.prompt,
+    jsonSchema,
     meta: { taskId: 'try', phase: PHASE[role], attempt: 1 },
     ...(flags.seed === undefined ? {} : { seed: flags.seed }),
     ...(flags.maxTokens === undefined ? {} : { maxTokens: flags.maxTokens }),
   };
-  if (kind === 'local') {
-    const { createLocalModelHost } = await import('../createLocalModelHost.js');
-    const host = await createLocalModelHost({ modelPath: rest.join(':'), cwd: process.cwd(), dataDir, ...(flags.profile ? { profileId: flags.profile } : {}) });
-    return { call: (options) => callBackend(host, { ...request, jsonSchema }, validator, options), dispose: () => host.dispose() };
-  }
-  const { createModelsFromSpec } = await import('../createModelsFromSpec.js');
-  const client = await createModelsFromSpec({ spec: flags.models, cwd: process.cwd(), dataDir, ...(flags.profile ? { profileId: flags.profile } : {}) });
-  return { call: (options) => callClient(client, request, validator, options), dispose: () => client.dispose() };
+  return { call: (options) => callBackend(backend, request, validator, options), dispose: () => backend.dispose() };
 }
 
 async function callBackend(
   backend: JsonModelBackend,
-  request: Parameters<JsonModelBackend['generate']>[0],
+  request: JsonGenerateRequest,
   validator: z.ZodType | null,
   options: { temperature: number | null; signal: AbortSignal; onToken?: (text: string) => void },
 ): Promise<TryAnswer> {
@@ -163,51 +158,6 @@ async function callBackend(
   };
 }
 
-async function callClient(
-  client: ModelClient,
-  request: Omit<Parameters<JsonModelBackend['generate']>[0], 'jsonSchema'>,
-  validator: z.ZodType | null,
-  options: { temperature: number | null; signal: AbortSignal; onToken?: (text: string) => void },
-): Promise<TryAnswer> {
-  const started = performance.now();
-  let firstTokenAt: number | null = null;
-  let streamed = '';
-  try {
-    const result = await client.generate({
-      ...request,
-      schema: validator ?? z.string(),
-      ...(options.temperature === null ? {} : { temperature: options.temperature }),
-      signal: options.signal,
-      onToken: (text) => {
-        firstTokenAt ??= performance.now();
-        streamed += text;
-        options.onToken?.(text);
-      },
-    });
-    return {
-      temperature: options.temperature,
-      text: result.text,
-      ...validate(result.text, validator),
-      model: result.model,
-      backend: result.backend,
-      usage: { ...result.usage, tokensPerSecond: decodeTokensPerSecond(result.usage) },
-    };
-  } catch (error) {
-    if (!(error instanceof ModelOutputError)) throw error;
-    // The client rejected the output, so only what this side saw of the call is known.
-    const text = streamed || String(error.context.output ?? '');
-    const durationMs = performance.now() - started;
-    const timeToFirstTokenMs = firstTokenAt === null ? null : firstTokenAt - started;
-    return {
-      temperature: options.temperature,
-      text,
-      ...(validator ? { value: null, valid: false, issues: String(error.context.issues ?? error.message) } : { value: null, valid: null, issues: null }),
-      ...client.describe(request.role),
-      usage: { promptTokens: null, outputTokens: null, durationMs, timeToFirstTokenMs, tokensPerSecond: null },
-    };
-  }
-}
-
 function validate(text: string, validator: z.ZodType | null): Pick<TryAnswer, 'value' | 'valid' | 'issues'> {
   if (!validator) return { value: null, valid: null, issues: null };
   let json: unknown;
@@ -223,10 +173,9 @@ function validate(text: string, validator: z.ZodType | null): Pick<TryAnswer, 'v
 
 function formatAnswer(answer: TryAnswer): string {
   const { usage } = answer;
-  const count = (value: number | null) => (value === null ? '?' : String(value));
   const lines = [
     `model ${answer.model} (${answer.backend})`,
-    `usage: ${count(usage.promptTokens)} prompt tokens, ${count(usage.outputTokens)} output tokens, ` +
+    `usage: ${usage.promptTokens} prompt tokens, ${usage.outputTokens} output tokens, ` +
       `first token after ${usage.timeToFirstTokenMs === null ? '?' : `${Math.round(usage.timeToFirstTokenMs)} ms`}, ` +
       `${usage.tokensPerSecond === null ? '?' : usage.tokensPerSecond.toFixed(1)} tokens/s, ${Math.round(usage.durationMs)} ms in all`,
   ];

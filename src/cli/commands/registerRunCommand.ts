@@ -47,7 +47,7 @@ export function registerRunCommand(program: Command): void {
       const { createEngine } = await import('../../engine/createEngine.js');
       const { createSandboxFactory } = await import('../../sandbox/createSandboxFactory.js');
       const { createGitVcs } = await import('../../engine/vcs/createGitVcs.js');
-      const { createModelsFromSpec } = await import('../createModelsFromSpec.js');
+      const { createModelsFromSpec } = await import('../../runtime/models/createModelsFromSpec.js');
       const { openHost } = await import('../openHost.js');
       const cwd = process.cwd();
       const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { ModelRole } from '../../shared/modelRole.js';
 import { NightshiftError } from '../../shared/NightshiftError.js';
 import type { PhaseName } from '../../shared/phaseName.js';
-import { ModelOutputError } from '../models/ModelOutputError.js';
-import type { ModelClient } from '../ports/ModelClient.js';
-import { MODEL_PROBE } from './MODEL_PROBE.js';
+import { ModelOutputError } from '../../shared/model/ModelOutputError.js';
+import type { ModelClient } from '../../shared/model/ModelClient.js';
+import { MODEL_PROBE } from '../../shared/model/MODEL_PROBE.js';
 import type { PreflightCheck } from './PreflightCheck.js';
 
 /** A local model's first call loads its weights, which can take minutes on a CPU. */

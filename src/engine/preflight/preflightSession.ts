@@ -2,7 +2,7 @@ import type { EngineEvent } from '../../shared/engineEventSchema.js';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { TestReport } from '../../shared/testReportSchema.js';
 import type { Clock } from '../ports/Clock.js';
-import type { ModelClient } from '../ports/ModelClient.js';
+import type { ModelClient } from '../../shared/model/ModelClient.js';
 import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import type { Store } from '../ports/Store.js';
 import type { Vcs } from '../ports/Vcs.js';

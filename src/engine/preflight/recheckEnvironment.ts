@@ -1,7 +1,7 @@
 import type { EnvironmentComponent } from '../../shared/EnvironmentUnavailableError.js';
 import { NightshiftError } from '../../shared/NightshiftError.js';
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
-import type { ModelClient } from '../ports/ModelClient.js';
+import type { ModelClient } from '../../shared/model/ModelClient.js';
 import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import type { StackProfile } from '../../shared/StackProfile.js';
 import { checkModels } from './checkModels.js';

@@ -1,6 +1,6 @@
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { TestReport } from '../../shared/testReportSchema.js';
-import type { ModelClient } from '../ports/ModelClient.js';
+import type { ModelClient } from '../../shared/model/ModelClient.js';
 import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import type { Vcs } from '../ports/Vcs.js';
 import type { StackProfile } from '../../shared/StackProfile.js';

@@ -1,5 +1,5 @@
 import type { EmbeddingResult, ModelHostStats } from '../../shared/modelHostProtocol.js';
-import type { JsonModelBackend } from '../backend/JsonModelBackend.js';
+import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
 
 /** A JsonModelBackend whose models run in a separate process (see createModelHost). */
 export interface ModelHost extends JsonModelBackend {

@@ -1,7 +1,6 @@
 import type { BackendSpec } from '../../shared/modelHostProtocol.js';
-import type { JsonModelBackend } from '../backend/JsonModelBackend.js';
+import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
 import { loadScriptedModels } from '../scripted/loadScriptedModels.js';
-import { createScriptedJsonBackend } from './createScriptedJsonBackend.js';
 
 /**
  * Builds the backend a model host `init` names, with its models loaded. node-llama-cpp is imported only
@@ -14,9 +13,7 @@ export async function createBackendFromSpec(options: {
   const { spec } = options;
   switch (spec.kind) {
     case 'scripted':
-      return createScriptedJsonBackend({
-        models: await loadScriptedModels({ path: spec.scriptPath, ...(spec.delayMs === undefined ? {} : { delayMs: spec.delayMs }) }),
-      });
+      return loadScriptedModels({ path: spec.scriptPath, ...(spec.delayMs === undefined ? {} : { delayMs: spec.delayMs }) });
     case 'llama': {
       const { createLlamaBackend } = await import('../llama/createLlamaBackend.js');
       const backend = createLlamaBackend({

@@ -6,9 +6,10 @@ import {
   type ModelHostStats,
 } from '../../shared/modelHostProtocol.js';
 import type { ModelRole } from '../../shared/modelRole.js';
-import type { JsonGenerateRequest, JsonGenerateResult } from '../backend/JsonModelBackend.js';
+import type { JsonGenerateRequest } from '../../shared/model/JsonGenerateRequest.js';
+import type { JsonGenerateResult } from '../../shared/model/JsonGenerateResult.js';
 import { EmbeddingNotConfiguredError } from '../llama/EmbeddingNotConfiguredError.js';
-import { ModelCallAbortedError } from '../scripted/ModelCallAbortedError.js';
+import { ModelCallAbortedError } from '../../shared/model/ModelCallAbortedError.js';
 import { forkModelHost } from './forkModelHost.js';
 import type { ModelHost, ModelHostEvent } from './ModelHost.js';
 import { ModelHostCrashedError } from './ModelHostCrashedError.js';

@@ -1,7 +1,7 @@
-import { ModelOutputError } from '../../engine/models/ModelOutputError.js';
+import { ModelOutputError } from '../../shared/model/ModelOutputError.js';
 import { EmbeddingNotConfiguredError } from '../llama/EmbeddingNotConfiguredError.js';
 import type { HostedError } from '../../shared/modelHostProtocol.js';
-import { ModelCallAbortedError } from '../scripted/ModelCallAbortedError.js';
+import { ModelCallAbortedError } from '../../shared/model/ModelCallAbortedError.js';
 import { ModelHostInvalidMessageError } from './ModelHostInvalidMessageError.js';
 import { ModelHostRemoteError } from './ModelHostRemoteError.js';
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { ModelRole } from '../../shared/modelRole.js';
 import { modelRoleSchema } from '../../shared/modelRole.js';
-import type { JsonGenerateRequest, JsonGenerateResult, JsonModelBackend } from '../backend/JsonModelBackend.js';
-import { ModelCallAbortedError } from '../scripted/ModelCallAbortedError.js';
+import type { JsonGenerateRequest } from '../../shared/model/JsonGenerateRequest.js';
+import type { JsonGenerateResult } from '../../shared/model/JsonGenerateResult.js';
+import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
+import { ModelCallAbortedError } from '../../shared/model/ModelCallAbortedError.js';
 import { InvalidModelEndpointError } from './InvalidModelEndpointError.js';
 import { ModelEndpointError } from './ModelEndpointError.js';
 import { ModelEndpointTimeoutError } from './ModelEndpointTimeoutError.js';

@@ -1,4 +1,4 @@
-import { ModelCallAbortedError } from '../scripted/ModelCallAbortedError.js';
+import { ModelCallAbortedError } from '../../shared/model/ModelCallAbortedError.js';
 
 /**
  * A llama.cpp call was cancelled mid-flight, by its AbortSignal or by disposing the backend. It is a

@@ -16,7 +16,9 @@ import {
 import type { EmbeddingResult } from '../../shared/modelHostProtocol.js';
 import type { ModelRole } from '../../shared/modelRole.js';
 import { modelRoleSchema } from '../../shared/modelRole.js';
-import type { JsonGenerateRequest, JsonGenerateResult, JsonModelBackend } from '../backend/JsonModelBackend.js';
+import type { JsonGenerateRequest } from '../../shared/model/JsonGenerateRequest.js';
+import type { JsonGenerateResult } from '../../shared/model/JsonGenerateResult.js';
+import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
 import { createResidencyManager, type ResidencyLease, type ResidencyManager } from '../placement/createResidencyManager.js';
 import { ModelCannotFitError } from '../placement/ModelCannotFitError.js';
 import { ResidencyError } from '../placement/ResidencyError.js';

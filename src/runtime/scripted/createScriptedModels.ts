@@ -1,9 +1,7 @@
-import { z } from 'zod';
-import { ModelOutputError } from '../../engine/models/ModelOutputError.js';
-import type { ModelClient, ModelRequest, ModelResult } from '../../engine/ports/ModelClient.js';
-import { MODEL_PROBE } from '../../engine/preflight/MODEL_PROBE.js';
+import { MODEL_PROBE } from '../../shared/model/MODEL_PROBE.js';
+import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
+import { ModelCallAbortedError } from '../../shared/model/ModelCallAbortedError.js';
 import type { ModelRole } from '../../shared/modelRole.js';
-import { ModelCallAbortedError } from './ModelCallAbortedError.js';
 import { ScriptExhaustedError } from './ScriptExhaustedError.js';
 import type { ScriptedAnswer, ScriptedScript } from './scriptedScriptSchema.js';
 
@@ -15,13 +13,15 @@ const CHUNKS = 4;
 const CHARS_PER_TOKEN = 4;
 
 /**
- * A deterministic ModelClient that replays answers from a script. The n-th call for a task and phase
- * gets the n-th answer; past the end the last answer repeats, so one bad answer drives a retry loop to
- * its deadlock. JSON answers are sent pretty-printed, `{ raw }` answers as their literal text; either
- * way the text is streamed through onToken in a few chunks, parsed and validated against the request's
- * schema like a real backend's (ModelOutputError on failure). Throws ScriptExhaustedError when the
- * script has nothing for the call (except the preflight's probe, answered by itself), and ModelCallAbortedError when the request's signal aborts or the
- * client is disposed mid-call.
+ * A deterministic model backend that replays answers from a script, chosen by the call's meta (task and
+ * phase); the JSON Schema is ignored. The n-th call for a task and phase gets the n-th answer; past the
+ * end the last answer repeats, so one bad answer drives a retry loop to its deadlock. JSON answers are
+ * sent pretty-printed, `{ raw }` answers as their literal text; either way the text is streamed through
+ * onToken in a few chunks and handed back unvalidated, like a real backend's, so a bad answer is rejected
+ * where a real model's would be (createModelClientFromBackend, or across the host and HTTP, the remote
+ * caller). Throws ScriptExhaustedError when the script has nothing for the call (except the preflight's
+ * probe, answered by itself), and ModelCallAbortedError when the signal aborts or the backend is disposed
+ * mid-call.
  */
 export function createScriptedModels(options: {
   /** The answers; validate files with loadScriptedModels. */
@@ -30,7 +30,7 @@ export function createScriptedModels(options: {
   scriptPath?: string;
   /** Pause before each streamed chunk in milliseconds, to mimic generation speed. Default 0. */
   delayMs?: number;
-}): ModelClient {
+}): JsonModelBackend {
   const { script } = options;
   const delayMs = options.delayMs ?? 0;
   const calls = new Map<string, number>();
@@ -51,11 +51,10 @@ export function createScriptedModels(options: {
   const describe = (role: ModelRole) => ({ model: script.models?.[role] ?? `scripted-${role}`, backend: 'scripted' });
 
   return {
-    async generate<T>(request: ModelRequest<T>): Promise<ModelResult<T>> {
+    async generate(request, callOptions = {}) {
       const started = performance.now();
       const aborted = () => new ModelCallAbortedError({ role: request.role, promptId: request.promptId });
-      const signals = request.signal ? [request.signal, disposed.signal] : [disposed.signal];
-      const signal = AbortSignal.any(signals);
+      const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, disposed.signal]) : disposed.signal;
       if (signal.aborted) throw aborted();
       const answer = nextAnswer(request.meta.taskId, request.meta.phase);
       const text = isRaw(answer) ? answer.raw : JSON.stringify(answer, null, 2);
@@ -67,32 +66,19 @@ export function createScriptedModels(options: {
         await pause(delayMs, signal);
         if (signal.aborted) throw aborted();
         if (index === 0) firstTokenAt = performance.now();
-        request.onToken?.(chunk);
+        callOptions.onToken?.(chunk);
       }
 
-      const usage = {
-        promptTokens: Math.ceil((request.system.length + request.user.length) / CHARS_PER_TOKEN),
-        outputTokens: Math.ceil(text.length / CHARS_PER_TOKEN),
-        durationMs: Math.round(performance.now() - started),
-        timeToFirstTokenMs: Math.round(firstTokenAt - started),
+      return {
+        text,
+        ...describe(request.role),
+        usage: {
+          promptTokens: Math.ceil((request.system.length + request.user.length) / CHARS_PER_TOKEN),
+          outputTokens: Math.ceil(text.length / CHARS_PER_TOKEN),
+          durationMs: Math.round(performance.now() - started),
+          timeToFirstTokenMs: Math.round(firstTokenAt - started),
+        },
       };
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch (error) {
-        throw new ModelOutputError({
-          role: request.role,
-          promptId: request.promptId,
-          output: text,
-          issues: `not JSON (${(error as Error).message})`,
-          cause: error,
-        });
-      }
-      const result = request.schema.safeParse(parsed);
-      if (!result.success) {
-        throw new ModelOutputError({ role: request.role, promptId: request.promptId, output: text, issues: z.prettifyError(result.error), cause: result.error });
-      }
-      return { value: result.data, text, ...describe(request.role), usage };
     },
 
     describe,

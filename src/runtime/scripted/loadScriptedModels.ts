@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { ModelClient } from '../../engine/ports/ModelClient.js';
+import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
 import { createScriptedModels } from './createScriptedModels.js';
 import { scriptedScriptSchema } from './scriptedScriptSchema.js';
 import { ScriptInvalidError } from './ScriptInvalidError.js';
 
 /**
- * Reads and validates a scripted model file (see scriptedScriptSchema) and returns its ModelClient.
+ * Reads and validates a scripted model file (see scriptedScriptSchema) and returns its backend.
  * Throws ScriptInvalidError naming the file and, for shape problems, each JSON path (`$.tasks.T1.red`).
  */
 export async function loadScriptedModels(options: {
@@ -13,7 +13,7 @@ export async function loadScriptedModels(options: {
   path: string;
   /** Pause before each streamed chunk in milliseconds. Default 0. */
   delayMs?: number;
-}): Promise<ModelClient> {
+}): Promise<JsonModelBackend> {
   const { path } = options;
   let text: string;
   try {

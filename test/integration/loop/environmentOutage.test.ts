@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../src/engine/createEngine.js';
 import type { Clock } from '../../../src/engine/ports/Clock.js';
-import type { ModelClient } from '../../../src/engine/ports/ModelClient.js';
+import type { ModelClient } from '../../../src/shared/model/ModelClient.js';
 import type { Sandbox } from '../../../src/shared/sandbox/Sandbox.js';
-import { MODEL_PROBE } from '../../../src/engine/preflight/MODEL_PROBE.js';
+import { MODEL_PROBE } from '../../../src/shared/model/MODEL_PROBE.js';
 import { createPromptLibrary } from '../../../src/engine/prompts/createPromptLibrary.js';
 import { createSandboxFactory } from '../../../src/sandbox/createSandboxFactory.js';
 import { createSqliteStore } from '../../../src/engine/store/createSqliteStore.js';
@@ -13,6 +13,7 @@ import { openDataDir } from '../../../src/engine/store/openDataDir.js';
 import { createGitVcs } from '../../../src/engine/vcs/createGitVcs.js';
 import { ModelEndpointUnreachableError } from '../../../src/runtime/http/ModelEndpointUnreachableError.js';
 import { loadScriptedModels } from '../../../src/runtime/scripted/loadScriptedModels.js';
+import { createModelClientFromBackend } from '../../../src/shared/model/createModelClientFromBackend.js';
 import type { EngineEvent } from '../../../src/shared/engineEventSchema.js';
 import { createPythonFixture } from '../../fixtures/createPythonFixture.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
@@ -87,7 +88,7 @@ async function setup(options: { endOutageAfterSleeps: number | null; failSandbox
   const local = createSandboxFactory({ preference: 'local', allowUnsandboxed: true });
   let sandboxFailed = false;
   const engine = createEngine({
-    models: flakyModels(await loadScriptedModels({ path: scriptPath }), outage, { phase: options.failModelAtPhase ?? '', done: !options.failModelAtPhase }),
+    models: flakyModels(createModelClientFromBackend({ backend: await loadScriptedModels({ path: scriptPath }) }), outage, { phase: options.failModelAtPhase ?? '', done: !options.failModelAtPhase }),
     store,
     createSandbox: async (factoryOptions) => {
       const sandbox = flakySandbox(await local(factoryOptions), outage, created);

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { ModelOutputError } from '../../../src/engine/models/ModelOutputError.js';
-import type { ModelClient, ModelRequest } from '../../../src/engine/ports/ModelClient.js';
+import { ModelOutputError } from '../../../src/shared/model/ModelOutputError.js';
+import type { ModelClient } from '../../../src/shared/model/ModelClient.js';
+import type { ModelRequest } from '../../../src/shared/model/ModelRequest.js';
 import { createScriptedModels } from '../../../src/runtime/scripted/createScriptedModels.js';
-import { ModelCallAbortedError } from '../../../src/runtime/scripted/ModelCallAbortedError.js';
+import { ModelCallAbortedError } from '../../../src/shared/model/ModelCallAbortedError.js';
 import { ScriptExhaustedError } from '../../../src/runtime/scripted/ScriptExhaustedError.js';
 import type { ScriptedScript } from '../../../src/runtime/scripted/scriptedScriptSchema.js';
 import type { PhaseName } from '../../../src/shared/phaseName.js';
+import { createModelClientFromBackend } from '../../../src/shared/model/createModelClientFromBackend.js';
 
 const schema = z.object({ n: z.number().int(), tag: z.string().default('none') });
 
@@ -31,10 +33,15 @@ async function failure(models: ModelClient, req: ModelRequest<unknown>): Promise
   );
 }
 
+/** The scripted backend as the engine sees it: behind the one adapter that parses and validates. */
+function scriptedClient(options: Parameters<typeof createScriptedModels>[0]): ModelClient {
+  return createModelClientFromBackend({ backend: createScriptedModels(options) });
+}
+
 describe('createScriptedModels', () => {
   it('returns the n-th answer per task and phase, then repeats the last one', async () => {
     const script: ScriptedScript = { tasks: { T1: { green: [{ n: 1 }, { n: 2 }], red: [{ n: 10 }] }, T2: { green: [{ n: 20 }] } } };
-    const models = createScriptedModels({ script });
+    const models = scriptedClient({ script });
     const green = async (taskId = 'T1') => (await models.generate(request('green', taskId))).value.n;
     expect(await green()).toBe(1);
     expect((await models.generate(request('red'))).value.n).toBe(10);
@@ -45,7 +52,7 @@ describe('createScriptedModels', () => {
   });
 
   it('validates with the request schema, streams in chunks and reports usage', async () => {
-    const models = createScriptedModels({ script: { tasks: { T1: { plan: [{ n: 5 }] } } } });
+    const models = scriptedClient({ script: { tasks: { T1: { plan: [{ n: 5 }] } } } });
     const tokens: string[] = [];
     const result = await models.generate(request('plan', 'T1', { onToken: (text) => tokens.push(text) }));
     expect(result.value).toEqual({ n: 5, tag: 'none' });
@@ -60,7 +67,7 @@ describe('createScriptedModels', () => {
   });
 
   it('measures time with delays between chunks', async () => {
-    const models = createScriptedModels({ script: { tasks: { T1: { plan: [{ n: 5 }] } } }, delayMs: 20 });
+    const models = scriptedClient({ script: { tasks: { T1: { plan: [{ n: 5 }] } } }, delayMs: 20 });
     const { usage } = await models.generate(request('plan'));
     expect(usage.timeToFirstTokenMs).toBeGreaterThanOrEqual(15);
     expect(usage.durationMs).toBeGreaterThanOrEqual(60);
@@ -68,7 +75,7 @@ describe('createScriptedModels', () => {
 
   it('sends raw answers literally and turns unparsable or invalid output into ModelOutputError', async () => {
     const script: ScriptedScript = { tasks: { T1: { green: [{ raw: 'Sure! Here is the code: {' }, { n: 'seven' }, { raw: '{"n": 3}' }] } } };
-    const models = createScriptedModels({ script });
+    const models = scriptedClient({ script });
     const tokens: string[] = [];
     const notJson = await failure(models, request('green', 'T1', { onToken: (text) => tokens.push(text) }));
     expect(notJson).toBeInstanceOf(ModelOutputError);
@@ -82,7 +89,7 @@ describe('createScriptedModels', () => {
   });
 
   it('falls back to defaults.review and names the task and phase when answers are missing', async () => {
-    const models = createScriptedModels({
+    const models = scriptedClient({
       script: { tasks: { T1: { plan: [{ n: 1 }] } }, defaults: { review: [{ n: 99 }] } },
       scriptPath: '/tmp/demo.json',
     });
@@ -95,13 +102,13 @@ describe('createScriptedModels', () => {
   });
 
   it('describes roles with the script model names', () => {
-    const models = createScriptedModels({ script: { models: { coder: 'qwen-sim' }, tasks: {} } });
+    const models = scriptedClient({ script: { models: { coder: 'qwen-sim' }, tasks: {} } });
     expect(models.describe('coder')).toEqual({ model: 'qwen-sim', backend: 'scripted' });
     expect(models.describe('qa')).toEqual({ model: 'scripted-qa', backend: 'scripted' });
   });
 
   it('stops streaming when the signal aborts, without consuming answers before the call starts', async () => {
-    const models = createScriptedModels({ script: { tasks: { T1: { green: [{ n: 1 }, { n: 2 }] } } }, delayMs: 30 });
+    const models = scriptedClient({ script: { tasks: { T1: { green: [{ n: 1 }, { n: 2 }] } } }, delayMs: 30 });
     const controller = new AbortController();
     const tokens: string[] = [];
     const pending = failure(models, request('green', 'T1', { signal: controller.signal, onToken: (text) => tokens.push(text) }));
@@ -117,7 +124,7 @@ describe('createScriptedModels', () => {
   });
 
   it('cancels calls in flight and refuses new ones once disposed', async () => {
-    const models = createScriptedModels({ script: { tasks: { T1: { green: [{ n: 1 }] } } }, delayMs: 1000 });
+    const models = scriptedClient({ script: { tasks: { T1: { green: [{ n: 1 }] } } }, delayMs: 1000 });
     const pending = failure(models, request('green'));
     await models.dispose();
     expect(await pending).toBeInstanceOf(ModelCallAbortedError);

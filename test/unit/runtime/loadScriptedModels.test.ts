@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { loadScriptedModels } from '../../../src/runtime/scripted/loadScriptedModels.js';
+import { createModelClientFromBackend } from '../../../src/shared/model/createModelClientFromBackend.js';
 import { ScriptInvalidError } from '../../../src/runtime/scripted/ScriptInvalidError.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 
@@ -19,7 +20,7 @@ describe('loadScriptedModels', () => {
   it('loads a valid script file into a working client', async () => {
     const path = join(makeTempDir(), 'script.json');
     writeFileSync(path, JSON.stringify({ models: { brain: 'planner-x' }, tasks: { 'add-divide': { plan: [{ ok: true }] } } }));
-    const models = await loadScriptedModels({ path });
+    const models = createModelClientFromBackend({ backend: await loadScriptedModels({ path }) });
     const result = await models.generate({
       role: 'brain',
       promptId: 'brain-plan@1',

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ModelOutputError } from '../../../../src/engine/models/ModelOutputError.js';
-import { createModelClientFromBackend } from '../../../../src/runtime/backend/createModelClientFromBackend.js';
+import { ModelOutputError } from '../../../../src/shared/model/ModelOutputError.js';
+import { createModelClientFromBackend } from '../../../../src/shared/model/createModelClientFromBackend.js';
 import { createModelHost } from '../../../../src/runtime/host/createModelHost.js';
 import { forkModelHost } from '../../../../src/runtime/host/forkModelHost.js';
 import type { ModelHostEvent } from '../../../../src/runtime/host/ModelHost.js';
@@ -10,7 +10,7 @@ import { ModelHostCrashedError } from '../../../../src/runtime/host/ModelHostCra
 import { ModelHostInvalidMessageError } from '../../../../src/runtime/host/ModelHostInvalidMessageError.js';
 import { ModelHostRemoteError } from '../../../../src/runtime/host/ModelHostRemoteError.js';
 import { ModelHostUnavailableError } from '../../../../src/runtime/host/ModelHostUnavailableError.js';
-import { ModelCallAbortedError } from '../../../../src/runtime/scripted/ModelCallAbortedError.js';
+import { ModelCallAbortedError } from '../../../../src/shared/model/ModelCallAbortedError.js';
 import type { BackendSpec } from '../../../../src/shared/modelHostProtocol.js';
 import type { ModelRole } from '../../../../src/shared/modelRole.js';
 import { jsonRequest, modelRequest, processExists, rejectionOf, scriptedSpec, waitFor } from '../../../utils/modelHostTestKit.js';

@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createModelHost } from '../../../../src/runtime/host/createModelHost.js';
 import { ModelHostCrashedError } from '../../../../src/runtime/host/ModelHostCrashedError.js';
 import { EmbeddingNotConfiguredError } from '../../../../src/runtime/llama/EmbeddingNotConfiguredError.js';
-import { ModelCallAbortedError } from '../../../../src/runtime/scripted/ModelCallAbortedError.js';
+import { ModelCallAbortedError } from '../../../../src/shared/model/ModelCallAbortedError.js';
 import type { BackendSpec } from '../../../../src/shared/modelHostProtocol.js';
 import { createTinyGguf } from '../../../fixtures/createTinyGguf.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';

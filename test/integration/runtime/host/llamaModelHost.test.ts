@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
-import { createModelClientFromBackend } from '../../../../src/runtime/backend/createModelClientFromBackend.js';
+import { createModelClientFromBackend } from '../../../../src/shared/model/createModelClientFromBackend.js';
 import { createModelHost } from '../../../../src/runtime/host/createModelHost.js';
 import { ModelHostRemoteError } from '../../../../src/runtime/host/ModelHostRemoteError.js';
 import { createTinyGguf } from '../../../fixtures/createTinyGguf.js';

@@ -1,7 +1,8 @@
 import { getLlama } from 'node-llama-cpp';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
-import type { JsonGenerateRequest, JsonModelBackend } from '../../../../src/runtime/backend/JsonModelBackend.js';
+import type { JsonGenerateRequest } from '../../../../src/shared/model/JsonGenerateRequest.js';
+import type { JsonModelBackend } from '../../../../src/shared/model/JsonModelBackend.js';
 import { createModelHost } from '../../../../src/runtime/host/createModelHost.js';
 import { createLlamaBackend } from '../../../../src/runtime/llama/createLlamaBackend.js';
 import type { ModelBackendStats } from '../../../../src/shared/modelHostProtocol.js';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createModelsFromSpec } from '../../../../src/cli/createModelsFromSpec.js';
+import { createModelsFromSpec } from '../../../../src/runtime/models/createModelsFromSpec.js';
 import type { ModelEndpointError } from '../../../../src/runtime/http/ModelEndpointError.js';
 import type { ScriptedScript } from '../../../../src/runtime/scripted/scriptedScriptSchema.js';
 import { reviewVerdictSchema } from '../../../../src/shared/reviewVerdictSchema.js';
@@ -52,7 +52,7 @@ describe('nightshift models serve', () => {
     expect(serve.output().stdout.split(token)).toHaveLength(2);
     expect(serve.output().stdout).toContain('qa    reviewer-7b');
 
-    const client = await createModelsFromSpec({ spec: `openai:${url}#reviewer-7b`, cwd: dir, env: { NIGHTSHIFT_OPENAI_API_KEY: token } });
+    const client = await createModelsFromSpec({ spec: `openai:${url}#reviewer-7b`, cwd: dir, dataDir: dir, env: { NIGHTSHIFT_OPENAI_API_KEY: token } });
     const result = await client.generate({
       role: 'qa',
       promptId: 'qa-review@1',
@@ -63,7 +63,7 @@ describe('nightshift models serve', () => {
     });
     expect(result.value).toEqual(reviewVerdictSchema.parse(verdict));
 
-    const wrongKey = await createModelsFromSpec({ spec: `openai:${url}#reviewer-7b`, cwd: dir, env: { NIGHTSHIFT_OPENAI_API_KEY: 'ns-wrong-token-of-some-length' } });
+    const wrongKey = await createModelsFromSpec({ spec: `openai:${url}#reviewer-7b`, cwd: dir, dataDir: dir, env: { NIGHTSHIFT_OPENAI_API_KEY: 'ns-wrong-token-of-some-length' } });
     const refused = await wrongKey.generate({ ...{ role: 'qa' as const, promptId: 'qa-review@1', system: '', user: '', schema: reviewVerdictSchema }, meta: { taskId: 'T1', phase: 'review', attempt: 1 } }).catch((error: unknown) => error);
     expect((refused as ModelEndpointError).status).toBe(401);
     await client.dispose();

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createModelClientFromBackend } from '../../../../src/runtime/backend/createModelClientFromBackend.js';
+import { createModelClientFromBackend } from '../../../../src/shared/model/createModelClientFromBackend.js';
 import { createOpenAiBackend } from '../../../../src/runtime/http/createOpenAiBackend.js';
 import { createTinyGguf } from '../../../fixtures/createTinyGguf.js';
 import { makeTempDir } from '../../../utils/makeTempDir.js';

@@ -1,12 +1,14 @@
+import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createModelsFromSpec } from '../../../../src/cli/createModelsFromSpec.js';
-import { CliUsageError } from '../../../../src/cli/CliUsageError.js';
-import { ModelOutputError } from '../../../../src/engine/models/ModelOutputError.js';
-import type { ModelClient, ModelRequest } from '../../../../src/engine/ports/ModelClient.js';
-import type { JsonGenerateRequest, JsonModelBackend } from '../../../../src/runtime/backend/JsonModelBackend.js';
-import { createModelClientFromBackend } from '../../../../src/runtime/backend/createModelClientFromBackend.js';
-import { createJsonBackendFromModelClient } from '../../../../src/runtime/http/createJsonBackendFromModelClient.js';
+import { createModelsFromSpec } from '../../../../src/runtime/models/createModelsFromSpec.js';
+import { ModelsSpecError } from '../../../../src/runtime/models/ModelsSpecError.js';
+import { ModelOutputError } from '../../../../src/shared/model/ModelOutputError.js';
+import type { ModelClient } from '../../../../src/shared/model/ModelClient.js';
+import type { ModelRequest } from '../../../../src/shared/model/ModelRequest.js';
+import type { JsonGenerateRequest } from '../../../../src/shared/model/JsonGenerateRequest.js';
+import type { JsonModelBackend } from '../../../../src/shared/model/JsonModelBackend.js';
+import { createModelClientFromBackend } from '../../../../src/shared/model/createModelClientFromBackend.js';
 import { createOpenAiBackend, type OpenAiRoleOptions } from '../../../../src/runtime/http/createOpenAiBackend.js';
 import { createOpenAiServer, type OpenAiServer } from '../../../../src/runtime/http/createOpenAiServer.js';
 import { generateServeToken } from '../../../../src/runtime/http/generateServeToken.js';
@@ -18,7 +20,7 @@ import { NonLoopbackHostError } from '../../../../src/runtime/http/NonLoopbackHo
 import { ServeListenError } from '../../../../src/runtime/http/ServeListenError.js';
 import { WeakServeTokenError } from '../../../../src/runtime/http/WeakServeTokenError.js';
 import { createScriptedModels } from '../../../../src/runtime/scripted/createScriptedModels.js';
-import { ModelCallAbortedError } from '../../../../src/runtime/scripted/ModelCallAbortedError.js';
+import { ModelCallAbortedError } from '../../../../src/shared/model/ModelCallAbortedError.js';
 import type { ScriptedScript } from '../../../../src/runtime/scripted/scriptedScriptSchema.js';
 import type { ModelRole } from '../../../../src/shared/modelRole.js';
 import { planSchema, type Plan } from '../../../../src/shared/planSchema.js';
@@ -53,7 +55,7 @@ afterEach(async () => {
 });
 
 async function startServer(options: { delayMs?: number; ids?: Record<ModelRole, string>; maxRequestBytes?: number } = {}): Promise<{ server: OpenAiServer; token: string; spy: Spy }> {
-  const inner = createJsonBackendFromModelClient({ client: createScriptedModels({ script, delayMs: options.delayMs ?? 0 }) });
+  const inner = createScriptedModels({ script, delayMs: options.delayMs ?? 0 });
   const spy: Spy = { requests: [], outcomes: [] };
   const backend: JsonModelBackend = {
     generate(request, callOptions) {
@@ -336,7 +338,7 @@ describe('createOpenAiServer', () => {
   });
 
   it('listens only on loopback, with a strong token and a free port', async () => {
-    const backend = createJsonBackendFromModelClient({ client: createScriptedModels({ script }) });
+    const backend = createScriptedModels({ script });
     const token = generateServeToken();
     expect(token).toMatch(/^ns-[A-Za-z0-9_-]{43}$/);
     expect(generateServeToken()).not.toBe(token);
@@ -370,18 +372,18 @@ describe('createModelsFromSpec openai:', () => {
   it('sends every role to one model on the endpoint, with the key from NIGHTSHIFT_OPENAI_API_KEY', async () => {
     const ids: Record<ModelRole, string> = { brain: 'one', coder: 'one', qa: 'one' };
     const { server, token, spy } = await startServer({ ids });
-    const client = await createModelsFromSpec({ spec: `openai:${server.url}#one`, cwd: '/', env: { NIGHTSHIFT_OPENAI_API_KEY: token } });
+    const client = await createModelsFromSpec({ spec: `openai:${server.url}#one`, cwd: '/', dataDir: tmpdir(), env: { NIGHTSHIFT_OPENAI_API_KEY: token } });
     cleanups.push(() => client.dispose());
     expect((await client.generate(planRequest())).value).toEqual(plan);
     expect(client.describe('qa')).toEqual({ model: 'one', backend: 'openai-http' });
     expect(spy.requests[0]!.role).toBe('brain');
 
-    const keyless = await createModelsFromSpec({ spec: `openai:${server.url}#one`, cwd: '/', env: {} });
+    const keyless = await createModelsFromSpec({ spec: `openai:${server.url}#one`, cwd: '/', dataDir: tmpdir(), env: {} });
     cleanups.push(() => keyless.dispose());
     expect(((await failure(keyless.generate(planRequest()))) as ModelEndpointError).status).toBe(401);
 
     for (const spec of ['openai:', `openai:${server.url}`, `openai:${server.url}#`, 'openai:file:///tmp#m']) {
-      await expect(createModelsFromSpec({ spec, cwd: '/', env: {} })).rejects.toBeInstanceOf(CliUsageError);
+      await expect(createModelsFromSpec({ spec, cwd: '/', dataDir: tmpdir(), env: {} })).rejects.toBeInstanceOf(ModelsSpecError);
     }
   });
 });

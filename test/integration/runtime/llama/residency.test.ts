@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { getLlama, type Llama } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { z } from 'zod';
-import type { JsonGenerateRequest } from '../../../../src/runtime/backend/JsonModelBackend.js';
+import type { JsonGenerateRequest } from '../../../../src/shared/model/JsonGenerateRequest.js';
 import { createLlamaBackend, type LlamaBackend, type LlamaRoleOptions } from '../../../../src/runtime/llama/createLlamaBackend.js';
 import { LlamaCallAbortedError } from '../../../../src/runtime/llama/LlamaCallAbortedError.js';
 import { ModelCannotFitError } from '../../../../src/runtime/placement/ModelCannotFitError.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ModelOutputError } from '../../../../src/engine/models/ModelOutputError.js';
+import { ModelOutputError } from '../../../../src/shared/model/ModelOutputError.js';
 import { ModelHostInvalidMessageError } from '../../../../src/runtime/host/ModelHostInvalidMessageError.js';
 import { ModelHostRemoteError } from '../../../../src/runtime/host/ModelHostRemoteError.js';
 import { rebuildHostedError } from '../../../../src/runtime/host/rebuildHostedError.js';
 import { toHostedError } from '../../../../src/runtime/host/toHostedError.js';
-import { ModelCallAbortedError } from '../../../../src/runtime/scripted/ModelCallAbortedError.js';
+import { ModelCallAbortedError } from '../../../../src/shared/model/ModelCallAbortedError.js';
 import { ScriptExhaustedError } from '../../../../src/runtime/scripted/ScriptExhaustedError.js';
 import { hostedErrorSchema } from '../../../../src/shared/modelHostProtocol.js';
 

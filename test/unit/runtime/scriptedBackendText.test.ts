@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import type { JsonGenerateRequest } from '../../../../src/runtime/backend/JsonModelBackend.js';
-import { createScriptedJsonBackend } from '../../../../src/runtime/host/createScriptedJsonBackend.js';
-import { createScriptedModels } from '../../../../src/runtime/scripted/createScriptedModels.js';
-import { ModelCallAbortedError } from '../../../../src/runtime/scripted/ModelCallAbortedError.js';
-import { ScriptExhaustedError } from '../../../../src/runtime/scripted/ScriptExhaustedError.js';
+import type { JsonGenerateRequest } from '../../../src/shared/model/JsonGenerateRequest.js';
+import { createScriptedModels } from '../../../src/runtime/scripted/createScriptedModels.js';
+import { ModelCallAbortedError } from '../../../src/shared/model/ModelCallAbortedError.js';
+import { ScriptExhaustedError } from '../../../src/runtime/scripted/ScriptExhaustedError.js';
 
 function request(phase: 'green' | 'red'): JsonGenerateRequest {
   return {
@@ -17,11 +16,11 @@ function request(phase: 'green' | 'red'): JsonGenerateRequest {
   };
 }
 
-describe('createScriptedJsonBackend', () => {
+describe('the scripted backend, called directly', () => {
   const script = { models: { coder: 'coder-x' }, tasks: { T1: { green: [{ n: 1, extra: ['kept'] }], red: [{ raw: '{"n": oops' }] } } };
 
   it('returns JSON answers as the scripted text, whatever the schema says, and streams them', async () => {
-    const backend = createScriptedJsonBackend({ models: createScriptedModels({ script }) });
+    const backend = createScriptedModels({ script });
     const tokens: string[] = [];
     const result = await backend.generate(request('green'), { onToken: (text) => tokens.push(text) });
     expect(JSON.parse(result.text)).toEqual({ n: 1, extra: ['kept'] });
@@ -31,7 +30,7 @@ describe('createScriptedJsonBackend', () => {
   });
 
   it('returns a raw answer that is not JSON as its literal text, for the caller to reject', async () => {
-    const backend = createScriptedJsonBackend({ models: createScriptedModels({ script }) });
+    const backend = createScriptedModels({ script });
     const result = await backend.generate(request('red'));
     expect(result.text).toBe('{"n": oops');
     expect(result).toMatchObject({ model: 'coder-x', backend: 'scripted', usage: { promptTokens: 4, outputTokens: 3 } });
@@ -39,7 +38,7 @@ describe('createScriptedJsonBackend', () => {
   });
 
   it('passes the script’s other errors and cancellation through', async () => {
-    const backend = createScriptedJsonBackend({ models: createScriptedModels({ script, delayMs: 50 }) });
+    const backend = createScriptedModels({ script, delayMs: 50 });
     await expect(backend.generate({ ...request('green'), meta: { taskId: 'T9', phase: 'green', attempt: 1 } })).rejects.toBeInstanceOf(ScriptExhaustedError);
     const controller = new AbortController();
     const call = backend.generate(request('green'), { signal: controller.signal });

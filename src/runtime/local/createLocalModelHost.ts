@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
-import type { ModelHost } from '../runtime/host/ModelHost.js';
-import { createModelHost } from '../runtime/host/createModelHost.js';
-import { planLocalModels } from '../runtime/local/planLocalModels.js';
-import { CliUsageError } from './CliUsageError.js';
+import type { ModelHost } from '../host/ModelHost.js';
+import { createModelHost } from '../host/createModelHost.js';
+import { LlamaThreadsError } from './LlamaThreadsError.js';
+import { planLocalModels } from './planLocalModels.js';
 
 /** node-llama-cpp's smallest default thread count on a CPU-only machine. */
 const MIN_DEFAULT_THREADS = 4;
@@ -14,13 +13,11 @@ const MIN_DEFAULT_THREADS = 4;
  * in the host process, where a llama.cpp crash or out-of-memory kill cannot take the command with it.
  * NIGHTSHIFT_LLAMA_THREADS sets the CPU threads per context, for machines shared with other work, where
  * fewer threads than cores are faster. Throws LocalModelsError when a model is missing or cannot run
- * here, CliUsageError for a NIGHTSHIFT_LLAMA_THREADS that is not a positive whole number.
+ * here, LlamaThreadsError for a NIGHTSHIFT_LLAMA_THREADS that is not a positive whole number.
  */
 export async function createLocalModelHost(options: {
-  /** What follows `local:` in the spec; empty for the catalog profile. */
-  modelPath: string;
-  /** Directory a relative modelPath resolves against. */
-  cwd: string;
+  /** The one GGUF file for every role (`local:FILE.gguf`, absolute); null for the catalog profile. */
+  modelPath: string | null;
   /** Nightshift's data directory, where the catalog profile's models are found. */
   dataDir: string;
   /** The project, whose nightshift.models.json overrides the catalog. */
@@ -38,7 +35,7 @@ export async function createLocalModelHost(options: {
   const threads = threadsFrom((options.env ?? process.env).NIGHTSHIFT_LLAMA_THREADS);
   const { spec, warnings } = await planLocalModels({
     dataDir: options.dataDir,
-    ...(options.modelPath ? { modelPath: resolve(options.cwd, options.modelPath) } : {}),
+    ...(options.modelPath ? { modelPath: options.modelPath } : {}),
     ...(options.projectDir ? { projectDir: options.projectDir } : {}),
     ...(options.profileId ? { profileId: options.profileId } : {}),
   });
@@ -50,11 +47,7 @@ function threadsFrom(value: string | undefined): number | undefined {
   if (value !== undefined && value !== '') {
     const threads = Number(value);
     if (!Number.isInteger(threads) || threads < 1) {
-      throw new CliUsageError({
-        message: `NIGHTSHIFT_LLAMA_THREADS must be a positive whole number, not "${value}".`,
-        hint: 'Unset it to let Nightshift choose, or give the CPU threads each model context may use, e.g. 4.',
-        context: { value },
-      });
+      throw new LlamaThreadsError({ value });
     }
     return threads;
   }

@@ -1,4 +1,4 @@
-import { NightshiftError } from '../../shared/NightshiftError.js';
+import { NightshiftError } from '../NightshiftError.js';
 
 /** A model's output did not parse as JSON or did not match the requested schema. Retryable. */
 export class ModelOutputError extends NightshiftError {

@@ -1,4 +1,4 @@
-import { NightshiftError } from '../../shared/NightshiftError.js';
+import { NightshiftError } from '../NightshiftError.js';
 
 /**
  * A model call was cancelled through its AbortSignal or by disposing the client. Its `name` is

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { ModelOutputError } from '../../engine/models/ModelOutputError.js';
-import type { ModelClient, ModelRequest, ModelResult } from '../../engine/ports/ModelClient.js';
 import type { JsonModelBackend } from './JsonModelBackend.js';
+import type { ModelClient } from './ModelClient.js';
+import { ModelOutputError } from './ModelOutputError.js';
+import type { ModelRequest } from './ModelRequest.js';
+import type { ModelResult } from './ModelResult.js';
 
 /**
  * The engine's ModelClient over a JSON backend: the zod schema goes out as JSON Schema, and the text that
