@@ -251,7 +251,7 @@ async function receiveBody(options: {
     report(true);
     while (reader) {
       armStallTimer();
-      let chunk: ReadableStreamReadResult<Uint8Array>;
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
       try {
         chunk = await reader.read();
       } catch (error) {
