@@ -1,5 +1,6 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isPathInside } from '../../shared/isPathInside.js';
 import { PathEscapeError } from './PathEscapeError.js';
 
 /**
@@ -48,7 +49,10 @@ export function resolveWorkspacePath(options: {
     if (depth === segments.length) throw refuse('is a symlink; only regular files can be read or changed');
     throw refuse(`passes through the symlink ${JSON.stringify(segments.slice(0, depth).join('/'))}; edits never follow symlinks`);
   }
-  return join(root, ...segments);
+  const resolved = join(root, ...segments);
+  // The segment checks above already refuse every escape; the one containment rule of the sandboxes confirms it.
+  if (!isPathInside({ path: resolved, dir: root })) throw refuse('resolves outside the workspace');
+  return resolved;
 }
 
 function isGitSegment(segment: string): boolean {

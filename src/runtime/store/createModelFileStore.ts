@@ -14,6 +14,7 @@ import { ModelNotFoundError } from './ModelNotFoundError.js';
 import { ModelSourceError } from './ModelSourceError.js';
 import { downloadModelFile } from './downloadModelFile.js';
 import { resolveModelSource } from './resolveModelSource.js';
+import { isProcessAlive } from '../../node/isProcessAlive.js';
 
 const GGUF_MAGIC = 'GGUF';
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -134,7 +135,7 @@ export function createModelFileStore(options: {
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
           const owner = Number(await readFile(lockPath, 'utf8').catch(() => ''));
-          if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+          if (Number.isInteger(owner) && owner > 0 && isProcessAlive(owner)) {
             throw new ModelDownloadError({ id, url, reason: 'busy', detail: `process ${owner}` });
           }
           await rm(lockPath, { force: true });
@@ -354,15 +355,6 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   } catch (error) {
     await rm(staged, { force: true });
     throw error;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type Dockerode from 'dockerode';
 import { sandboxLabels } from './sandboxLabels.js';
+import { isProcessAlive } from '../../node/isProcessAlive.js';
 
 /**
  * Removes sandbox containers that a Nightshift process on this machine created and can no longer dispose of
@@ -9,10 +10,10 @@ import { sandboxLabels } from './sandboxLabels.js';
  */
 export async function cleanOrphanSandboxes(options: {
   docker: Dockerode;
-  /** Whether a process id on this machine is alive. Default: `process.kill(pid, 0)` succeeds or says EPERM. */
+  /** Whether a process id on this machine is alive. Default: isProcessAlive. */
   isAlive?: (pid: number) => boolean;
 }): Promise<string[]> {
-  const isAlive = options.isAlive ?? processIsAlive;
+  const isAlive = options.isAlive ?? isProcessAlive;
   const here = hostname();
   const containers = await options.docker.listContainers({ all: true, filters: { label: [`${sandboxLabels.kind}=sandbox`] } });
   const removed: string[] = [];
@@ -31,13 +32,4 @@ export async function cleanOrphanSandboxes(options: {
     }
   }
   return removed;
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { chown, lstat, mkdir, readFile, rmdir, stat, unlink } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
-import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../shared/sandbox/Sandbox.js';
+import { relativeInside } from '../../shared/relativeInside.js';
 import { DockerSandboxError } from './DockerSandboxError.js';
 import { commandCacheEnvironment } from '../commandCacheEnvironment.js';
 import { createOutputCapture } from '../createOutputCapture.js';
@@ -13,6 +14,7 @@ import { findViteCacheDirs } from '../findViteCacheDirs.js';
 import { WORKSPACE_SCRATCH_DIR } from '../../shared/WORKSPACE_SCRATCH_DIR.js';
 import { discoverDockerEndpoint } from './discoverDockerEndpoint.js';
 import { sandboxLabels } from './sandboxLabels.js';
+import { createSerialQueue } from '../../shared/createSerialQueue.js';
 
 /** Resource limits for one sandbox container; every command of the session shares them. */
 export interface DockerSandboxLimits {
@@ -190,7 +192,7 @@ export async function createDockerSandbox(options: {
   const ids = /^(\d+):(\d+)$/.exec(user);
 
   let disposed = false;
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = createSerialQueue<'run'>();
   const runOne = async (run: SandboxRunOptions): Promise<SandboxResult> => {
     const started = Date.now();
     const early = (outcome: SandboxResult['outcome'], message: string): SandboxResult => ({
@@ -205,14 +207,14 @@ export async function createDockerSandbox(options: {
     if (disposed) return early('spawn-error', 'the sandbox was disposed');
     if (run.signal?.aborted) return early('cancelled', '');
     const hostDir = resolve(run.workspaceDir, run.cwd ?? '.');
-    const inside = relative(workspaceDir, hostDir);
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    const inside = relativeInside({ path: hostDir, dir: workspaceDir });
+    if (inside === null) {
       return early('spawn-error', `${hostDir} is outside the workspace mounted in the sandbox (${workspaceDir})`);
     }
     if (!(await lstat(hostDir).then((entry) => entry.isDirectory(), () => false))) {
       return early('spawn-error', `the working directory ${hostDir} does not exist`);
     }
-    const workingDir = inside === '' ? WORKSPACE : posix.join(WORKSPACE, ...inside.split(sep));
+    const workingDir = inside === '' ? WORKSPACE : posix.join(WORKSPACE, inside);
     const env = { ...baseEnv, ...run.env, CI: '1', NO_COLOR: '1', TERM: 'dumb' };
     const countersName = `sandbox-limits-${randomBytes(6).toString('hex')}`;
     const countersFile = (await prepareScratchDir()) ? join(scratchDir, countersName) : null;
@@ -331,9 +333,7 @@ export async function createDockerSandbox(options: {
     containerId: container.id,
     user,
     run(run) {
-      const result = queue.then(() => runOne(run));
-      queue = result.catch(() => {});
-      return result;
+      return queue.run({ key: 'run', work: () => runOne(run) });
     },
     async dispose() {
       if (disposed) return;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { SandboxPolicyError } from './SandboxPolicyError.js';
-import { isPathInside } from './isPathInside.js';
+import { isPathInside } from '../../shared/isPathInside.js';
 
 /**
  * Returns `path` resolved, or throws SandboxPolicyError when a sandbox must not expose it: the file-system
@@ -14,6 +14,6 @@ export function assertExposable(options: {
 }): string {
   const path = resolve(options.path);
   if (path === '/') throw new SandboxPolicyError({ path, reason: 'it is the file-system root' });
-  if (isPathInside(resolve(options.home), path)) throw new SandboxPolicyError({ path, reason: `it holds the home directory ${options.home}` });
+  if (isPathInside({ path: resolve(options.home), dir: path })) throw new SandboxPolicyError({ path, reason: `it holds the home directory ${options.home}` });
   return path;
 }

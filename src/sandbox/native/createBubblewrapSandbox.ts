@@ -13,9 +13,11 @@ import { SANDBOX_CACHE_DIR, SANDBOX_HOME, SANDBOX_UID, buildBubblewrapArgs, type
 import { findCgroupLimiter } from './findCgroupLimiter.js';
 import { findExecutable } from './findExecutable.js';
 import { guessLimitHit } from './guessLimitHit.js';
-import { isPathInside } from './isPathInside.js';
+import { isPathInside } from '../../shared/isPathInside.js';
 import { resolveToolDirs } from './resolveToolDirs.js';
-import { runSandboxedProcess } from './runSandboxedProcess.js';
+import { killProcessGroup } from '../../node/killProcessGroup.js';
+import { runSandboxedProcess } from '../runSandboxedProcess.js';
+import { sandboxEnvironment } from '../sandboxEnvironment.js';
 
 /** A bubblewrap sandbox, with how it enforces its memory and process limits. */
 export interface BubblewrapSandbox extends Sandbox {
@@ -141,7 +143,7 @@ export function createBubblewrapSandbox(options: {
     // A linked virtual environment's base interpreter must be visible for the environment to start.
     ...resolveToolDirs({ tools: [...(options.tools ?? ['node', 'python3', 'python']), ...dependencies.interpreters], searchPath, home }),
     ...dependencyDirs,
-  ].filter((path, index, all) => all.indexOf(path) === index && !systemDirs.some((dir) => isPathInside(path, dir)));
+  ].filter((path, index, all) => all.indexOf(path) === index && !systemDirs.some((dir) => isPathInside({ path, dir })));
   const privateDirs = findViteCacheDirs({ readOnlyDirs: dependencyDirs });
   const identityDir = mkdtempSync(join(tmpdir(), 'nightshift-bwrap-'));
   const identityFiles = { passwd: join(identityDir, 'passwd'), group: join(identityDir, 'group') };
@@ -159,19 +161,19 @@ export function createBubblewrapSandbox(options: {
 
   const run = async (runOptions: SandboxRunOptions): Promise<SandboxResult> => {
     const workspaceDir = realpathSync(runOptions.workspaceDir);
-    if (!isPathInside(workspaceDir, realpathSync(root))) {
+    if (!isPathInside({ path: workspaceDir, dir: realpathSync(root) })) {
       throw new SandboxPolicyError({ path: workspaceDir, reason: `it is outside the sandbox's workspace ${root}` });
     }
     const cwd = resolve(workspaceDir, runOptions.cwd ?? '.');
-    if (!isPathInside(cwd, workspaceDir)) throw new SandboxPolicyError({ path: cwd, reason: 'the working directory is outside the workspace' });
+    if (!isPathInside({ path: cwd, dir: workspaceDir })) throw new SandboxPolicyError({ path: cwd, reason: 'the working directory is outside the workspace' });
     const args = buildBubblewrapArgs({
       workspaceDir,
       cwd,
       systemEntries,
       etcEntries,
       identityFiles,
-      readOnlyPaths: readOnlyPaths.filter((path) => !isPathInside(path, workspaceDir)),
-      privateDirs: privateDirs.filter((path) => !isPathInside(path, workspaceDir)),
+      readOnlyPaths: readOnlyPaths.filter((path) => !isPathInside({ path, dir: workspaceDir })),
+      privateDirs: privateDirs.filter((path) => !isPathInside({ path, dir: workspaceDir })),
       cacheDir,
       commandPrefix,
       command: runOptions.command,
@@ -180,15 +182,21 @@ export function createBubblewrapSandbox(options: {
     try {
       const result = await runSandboxedProcess({
         argv: group ? ['/bin/sh', '-c', JOIN_CGROUPS, 'sh', String(group.procsFiles.length), ...group.procsFiles, bwrap, ...args] : [bwrap, ...args],
-        env: {
-          ...sandboxEnvironment(env),
-          ...commandCacheEnvironment({ cacheDir: SANDBOX_CACHE_DIR }),
-          ...dependencies.env,
-          ...runOptions.env,
-          CI: '1',
-          NO_COLOR: '1',
-          TERM: 'dumb',
-        },
+        env: sandboxEnvironment({
+          runner: 'bubblewrap',
+          hostEnv: env,
+          runnerEnv: {
+            // Identity and temp locations are the sandbox's own.
+            HOME: SANDBOX_HOME,
+            USER: 'nightshift',
+            LOGNAME: 'nightshift',
+            TMPDIR: '/tmp',
+            SHELL: '/bin/sh',
+            ...commandCacheEnvironment({ cacheDir: SANDBOX_CACHE_DIR }),
+            ...dependencies.env,
+          },
+          ...(runOptions.env ? { commandEnv: runOptions.env } : {}),
+        }),
         cwd: '/',
         timeoutMs: runOptions.timeoutMs,
         outputLimitBytes: runOptions.outputLimitBytes,
@@ -210,13 +218,7 @@ export function createBubblewrapSandbox(options: {
     limitMethod,
     run,
     async dispose() {
-      for (const pid of running) {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
+      for (const pid of running) killProcessGroup(pid);
       running.clear();
       rmSync(identityDir, { recursive: true, force: true });
     },
@@ -245,16 +247,4 @@ function listEtc(): string[] {
     return [];
   }
   return names.filter((name) => ETC_ENTRIES.includes(name) || /^python\d/.test(name)).map((name) => `/etc/${name}`);
-}
-
-/**
- * Locale, time zone and PATH pass through; identity and temp locations are the sandbox's own. Secrets and
- * the host's tool state (VITEST_*, NODE_OPTIONS) never reach commands a model wrote.
- */
-function sandboxEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && (['PATH', 'LANG', 'TZ'].includes(name) || name.startsWith('LC_') || name.startsWith('PYENV_'))) kept[name] = value;
-  }
-  return { ...kept, HOME: SANDBOX_HOME, USER: 'nightshift', LOGNAME: 'nightshift', TMPDIR: '/tmp', SHELL: '/bin/sh' };
 }

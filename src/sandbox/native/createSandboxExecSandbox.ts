@@ -12,9 +12,11 @@ import { assertExposable } from './assertExposable.js';
 import { buildSandboxExecProfile } from './buildSandboxExecProfile.js';
 import { findExecutable } from './findExecutable.js';
 import { guessLimitHit } from './guessLimitHit.js';
-import { isPathInside } from './isPathInside.js';
+import { isPathInside } from '../../shared/isPathInside.js';
 import { resolveToolDirs } from './resolveToolDirs.js';
-import { runSandboxedProcess } from './runSandboxedProcess.js';
+import { killProcessGroup } from '../../node/killProcessGroup.js';
+import { runSandboxedProcess } from '../runSandboxedProcess.js';
+import { sandboxEnvironment } from '../sandboxEnvironment.js';
 
 /**
  * Bash script (for its `ulimit -u`, which POSIX sh lacks) that sets the run's rlimits outside the sandbox,
@@ -81,11 +83,11 @@ export function createSandboxExecSandbox(options: {
 
   const run = async (runOptions: SandboxRunOptions): Promise<SandboxResult> => {
     const workspaceDir = realpathSync(runOptions.workspaceDir);
-    if (!isPathInside(workspaceDir, realpathSync(root))) {
+    if (!isPathInside({ path: workspaceDir, dir: realpathSync(root) })) {
       throw new SandboxPolicyError({ path: workspaceDir, reason: `it is outside the sandbox's workspace ${root}` });
     }
     const cwd = resolve(workspaceDir, runOptions.cwd ?? '.');
-    if (!isPathInside(cwd, workspaceDir)) throw new SandboxPolicyError({ path: cwd, reason: 'the working directory is outside the workspace' });
+    if (!isPathInside({ path: cwd, dir: workspaceDir })) throw new SandboxPolicyError({ path: cwd, reason: 'the working directory is outside the workspace' });
     const tempDir = realpathSync(mkdtempSync(join(tmpdir(), 'nightshift-sbx-')));
     try {
       mkdirSync(join(tempDir, 'home'));
@@ -93,15 +95,18 @@ export function createSandboxExecSandbox(options: {
       const result = await runSandboxedProcess({
         argv: ['/bin/bash', '-c', APPLY_LIMITS, 'sh', sandboxExec, '-p', profile, '/bin/sh', '-c', SIGNAL_READY, runOptions.command],
         env: {
-          ...sandboxEnvironment(env),
-          HOME: join(tempDir, 'home'),
-          TMPDIR: tempDir,
-          ...commandCacheEnvironment({ cacheDir }),
-          ...dependencies.env,
-          ...runOptions.env,
-          CI: '1',
-          NO_COLOR: '1',
-          TERM: 'dumb',
+          ...sandboxEnvironment({
+            runner: 'sandbox-exec',
+            hostEnv: env,
+            runnerEnv: {
+              SHELL: '/bin/sh',
+              HOME: join(tempDir, 'home'),
+              TMPDIR: tempDir,
+              ...commandCacheEnvironment({ cacheDir }),
+              ...dependencies.env,
+            },
+            ...(runOptions.env ? { commandEnv: runOptions.env } : {}),
+          }),
           NS_PIDS: String(limits.pids),
           NS_MEMORY_KB: String(Math.ceil(limits.memoryBytes / 1024)),
           NS_CPU_SECONDS: limits.cpuSeconds === undefined ? '' : String(limits.cpuSeconds),
@@ -125,13 +130,7 @@ export function createSandboxExecSandbox(options: {
     isolated: true,
     run,
     async dispose() {
-      for (const pid of running) {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }
+      for (const pid of running) killProcessGroup(pid);
       running.clear();
       rmSync(cacheDir, { recursive: true, force: true });
     },
@@ -144,13 +143,4 @@ function realOrSelf(path: string): string {
   } catch {
     return path;
   }
-}
-
-/** Locale, time zone, PATH and the user's name pass through; nothing else of the host's environment does. */
-function sandboxEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && (['PATH', 'LANG', 'TZ', 'USER', 'LOGNAME'].includes(name) || name.startsWith('LC_') || name.startsWith('PYENV_'))) kept[name] = value;
-  }
-  return { ...kept, SHELL: '/bin/sh' };
 }

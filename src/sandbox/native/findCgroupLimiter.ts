@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isProcessAlive } from '../../node/isProcessAlive.js';
 
 /** Makes one control group per run, so the run's processes share a memory and process budget. */
 export interface CgroupLimiter {
@@ -249,15 +250,6 @@ function removeStaleGroups(parent: string): void {
   }
   for (const name of names) {
     const match = /^nightshift-(\d+)-\d+$/.exec(name);
-    if (match && !isAlive(Number(match[1]))) tryRmdir(join(parent, name));
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (match && !isProcessAlive(Number(match[1]))) tryRmdir(join(parent, name));
   }
 }

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { findExecutable } from './findExecutable.js';
-import { isPathInside } from './isPathInside.js';
+import { isPathInside } from '../../shared/isPathInside.js';
 
 /**
  * Paths a sandbox must show read-only so that `tools` run inside it: each tool's install prefix (the
@@ -29,14 +29,14 @@ export function resolveToolDirs(options: {
     }
   }
   const sorted = [...dirs].sort();
-  return sorted.filter((dir) => !sorted.some((other) => other !== dir && isPathInside(dir, other)));
+  return sorted.filter((dir) => !sorted.some((other) => other !== dir && isPathInside({ path: dir, dir: other })));
 }
 
 function installDir(program: string, home: string): string {
   const binDir = dirname(program);
   const prefix = dirname(binDir);
-  if (prefix !== '/' && !isPathInside(home, prefix)) return prefix;
-  return binDir !== '/' && !isPathInside(home, binDir) ? binDir : program;
+  if (prefix !== '/' && !isPathInside({ path: home, dir: prefix })) return prefix;
+  return binDir !== '/' && !isPathInside({ path: home, dir: binDir }) ? binDir : program;
 }
 
 function safeRealpath(path: string): string {

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import type { SandboxResult } from '../../shared/sandbox/Sandbox.js';
-import { createOutputCapture } from '../createOutputCapture.js';
+import type { SandboxResult } from '../shared/sandbox/Sandbox.js';
+import { killProcessGroup } from '../node/killProcessGroup.js';
+import { createOutputCapture } from './createOutputCapture.js';
 
 /** How often a run's resource limits are checked while it runs, in milliseconds. */
 const LIMIT_POLL_MS = 100;
@@ -15,9 +16,10 @@ export interface RunLimitWatch {
 }
 
 /**
- * Runs a sandbox launcher (bwrap, sandbox-exec) and collects a SandboxResult with the local runner's
- * semantics: stdin closed, output capped per stream and marked, the launcher's process group SIGKILLed at the
- * timeout or on abort (and when the launcher exits, so no background child outlives the run). With `watch`,
+ * Runs a command or a sandbox launcher (bwrap, sandbox-exec) and collects a SandboxResult; every runner that
+ * spawns a process on this machine uses it: stdin closed, output capped per stream and marked, the launcher's
+ * process group SIGKILLed at the timeout or on abort (and when the launcher exits, so no background child
+ * outlives the run). With `watch`,
  * the run is also stopped as soon as a resource limit is hit. With `readyFd`, the launcher must write to fd 3
  * before starting the command (e.g. after joining its control group); if it never does, the result is a
  * spawn error carrying its stderr.
@@ -62,7 +64,7 @@ export function runSandboxedProcess(options: {
     let outcome: SandboxResult['outcome'] = 'exited';
     let limitHit: 'memory' | 'pids' | null = null;
     const killEverything = () => {
-      if (child.pid !== undefined) killGroup(child.pid);
+      if (child.pid !== undefined) killProcessGroup(child.pid);
       options.watch?.killAll();
     };
     const stop = (why: SandboxResult['outcome']) => {
@@ -111,12 +113,4 @@ export function runSandboxedProcess(options: {
     child.on('error', (error) => finish(null, null, error));
     child.on('close', (code, signal) => finish(code, signal));
   });
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSandboxedProcess, type RunLimitWatch } from '../../../../src/sandbox/native/runSandboxedProcess.js';
+import { runSandboxedProcess, type RunLimitWatch } from '../../../src/sandbox/runSandboxedProcess.js';
 
 const base = { env: { PATH: '/usr/bin:/bin' }, cwd: '/', timeoutMs: 20_000, outputLimitBytes: 10_000, running: new Set<number>() };
 
