@@ -1,14 +1,15 @@
 import { ModelOutputError } from '../../shared/model/ModelOutputError.js';
 import { EmbeddingNotConfiguredError } from '../llama/EmbeddingNotConfiguredError.js';
 import type { HostedError } from '../../shared/modelHostProtocol.js';
+import { NightshiftError } from '../../shared/NightshiftError.js';
 import { ModelCallAbortedError } from '../../shared/model/ModelCallAbortedError.js';
 import { ModelHostInvalidMessageError } from './ModelHostInvalidMessageError.js';
 import { ModelHostRemoteError } from './ModelHostRemoteError.js';
 
 /**
- * Turns an error reported by the model process back into a typed error: the classes callers branch on
- * (cancellation, invalid output, protocol errors, a missing embedding model) come back as themselves, anything else as a
- * ModelHostRemoteError that keeps its code and hint.
+ * Turns an error reported by the model process back into a typed error (`NightshiftError.fromJSON`): the
+ * classes callers branch on (cancellation, invalid output, protocol errors, a missing embedding model) come
+ * back as themselves, anything else as a ModelHostRemoteError that keeps its code and hint.
  */
 export function rebuildHostedError(options: {
   error: HostedError;
@@ -18,17 +19,22 @@ export function rebuildHostedError(options: {
   promptId: string;
 }): Error {
   const { error, role, promptId } = options;
-  if (error.name === 'AbortError') return new ModelCallAbortedError({ role, promptId });
-  if (error.code === 'MODEL_OUTPUT_INVALID') {
-    return new ModelOutputError({ role, promptId, output: String(error.context.output ?? ''), issues: String(error.context.issues ?? error.message) });
-  }
-  if (error.code === 'EMBEDDING_NOT_CONFIGURED') {
-    const backend = error.context.backend;
-    return new EmbeddingNotConfiguredError(typeof backend === 'string' ? { backend } : {});
-  }
-  if (error.code === 'MODEL_HOST_INVALID_MESSAGE') {
-    const messageType = error.context.messageType;
-    return new ModelHostInvalidMessageError({ messageType: typeof messageType === 'string' ? messageType : null, problem: String(error.context.problem ?? error.message) });
-  }
-  return new ModelHostRemoteError({ error });
+  return NightshiftError.fromJSON({
+    data: error,
+    revivers: {
+      // Any cancellation, a NightshiftError or the platform's own, is named AbortError.
+      AbortError: () => new ModelCallAbortedError({ role, promptId }),
+      [ModelOutputError.name]: (data) =>
+        new ModelOutputError({ role, promptId, output: String(data.context.output ?? ''), issues: String(data.context.issues ?? data.message) }),
+      [EmbeddingNotConfiguredError.name]: (data) => {
+        const backend = data.context.backend;
+        return new EmbeddingNotConfiguredError(typeof backend === 'string' ? { backend } : {});
+      },
+      [ModelHostInvalidMessageError.name]: (data) => {
+        const messageType = data.context.messageType;
+        return new ModelHostInvalidMessageError({ messageType: typeof messageType === 'string' ? messageType : null, problem: String(data.context.problem ?? data.message) });
+      },
+    },
+    otherwise: (data) => new ModelHostRemoteError({ error: data }),
+  });
 }

@@ -30,6 +30,16 @@ describe('toHostedError and rebuildHostedError', () => {
     expect(invalid).toMatchObject({ context: { messageType: 'generate', problem: 'request.role: bad' } });
   });
 
+  it('bring the cause chain across as typed errors too', () => {
+    const cause = new ModelOutputError({ role: 'coder', promptId: 'green@1', output: '{', issues: 'truncated' });
+    const original = new ScriptExhaustedError({ taskId: 'T1', phase: 'green', scriptPath: '/s.json' });
+    Object.defineProperty(original, 'cause', { value: cause });
+    const rebuilt = acrossTheBoundary(original);
+    expect(rebuilt).toBeInstanceOf(ModelHostRemoteError);
+    expect(rebuilt.cause).toBeInstanceOf(ModelOutputError);
+    expect(rebuilt.cause).toMatchObject({ context: { output: '{', issues: 'truncated' } });
+  });
+
   it('keep code, message, hint and context of any other error', () => {
     const original = new ScriptExhaustedError({ taskId: 'T1', phase: 'green', scriptPath: '/s.json' });
     const rebuilt = acrossTheBoundary(original);
