@@ -10,6 +10,8 @@ import { ModelEndpointError } from './ModelEndpointError.js';
 import { ModelEndpointTimeoutError } from './ModelEndpointTimeoutError.js';
 import { ModelEndpointUnreachableError } from './ModelEndpointUnreachableError.js';
 import { nightshiftHeaders } from './nightshiftHeaders.js';
+import { NightshiftError } from '../../shared/NightshiftError.js';
+import { nightshiftErrorDataSchema } from '../../shared/nightshiftErrorDataSchema.js';
 
 /** Where and how one role's model is reached. */
 export interface OpenAiRoleOptions {
@@ -114,7 +116,8 @@ export function createOpenAiBackend(options: {
       let completion: Completion;
       try {
         if (!response.ok) {
-          throw new ModelEndpointError({ url, model: role.model, status: response.status, body: await response.text() });
+          const body = await response.text();
+          throw new ModelEndpointError({ url, model: role.model, status: response.status, body, cause: remoteErrorIn(errorMemberOf(body)) });
         }
         const eventStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
         const context = { url, model: role.model, status: response.status };
@@ -183,6 +186,21 @@ function requestBody(request: JsonGenerateRequest, role: OpenAiRoleOptions): Rec
 }
 
 /** OpenAI allows only `[A-Za-z0-9_-]{1,64}` as a schema name; prompt ids contain `@`. */
+/** The NightshiftError a Nightshift server sends beside OpenAI's error fields (`error.nightshift`), rebuilt; undefined for any other error. */
+function remoteErrorIn(error: unknown): Error | undefined {
+  const data = nightshiftErrorDataSchema.safeParse((error as { nightshift?: unknown } | null | undefined)?.nightshift);
+  return data.success ? NightshiftError.fromJSON({ data: data.data }) : undefined;
+}
+
+/** The `error` member of a JSON error body; undefined when the body is not JSON. */
+function errorMemberOf(body: string): unknown {
+  try {
+    return (JSON.parse(body) as { error?: unknown } | null)?.error;
+  } catch {
+    return undefined;
+  }
+}
+
 function schemaName(promptId: string): string {
   return promptId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'output';
 }
@@ -226,7 +244,9 @@ async function readEventStream(options: { response: Response; context: ResponseC
     const parsed = chunkSchema.safeParse(json);
     if (!parsed.success) throw new ModelEndpointError({ ...options.context, body: `stream event is not a completion chunk: ${data}` });
     const chunk = parsed.data;
-    if (chunk.error !== undefined) throw new ModelEndpointError({ ...options.context, body: JSON.stringify(chunk.error) });
+    if (chunk.error !== undefined) {
+      throw new ModelEndpointError({ ...options.context, body: JSON.stringify(chunk.error), cause: remoteErrorIn(chunk.error) });
+    }
     const content = chunk.choices?.[0]?.delta?.content;
     if (content) {
       firstTokenAt ??= performance.now();

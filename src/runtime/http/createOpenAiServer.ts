@@ -4,6 +4,7 @@ import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import type { ModelCallMeta } from '../../shared/model/ModelCallMeta.js';
 import { NightshiftError } from '../../shared/NightshiftError.js';
+import type { NightshiftErrorData } from '../../shared/NightshiftErrorData.js';
 import { modelRoleSchema, type ModelRole } from '../../shared/modelRole.js';
 import { phaseNameSchema, type PhaseName } from '../../shared/phaseName.js';
 import type { JsonGenerateRequest } from '../../shared/model/JsonGenerateRequest.js';
@@ -63,7 +64,7 @@ const chatRequestSchema = z
 
 type ChatRequest = z.infer<typeof chatRequestSchema>;
 
-/** A failure answered in OpenAI's error shape. */
+/** A failure answered in OpenAI's error shape, plus the NightshiftError behind it (`nightshift`) when there is one. */
 class HttpFailure extends Error {
   constructor(
     readonly status: number,
@@ -71,6 +72,7 @@ class HttpFailure extends Error {
     readonly code: string,
     message: string,
     readonly param: string | null = null,
+    readonly nightshift: NightshiftErrorData | null = null,
   ) {
     super(message);
   }
@@ -328,12 +330,12 @@ function usageOf(result: JsonGenerateResult) {
 
 function toHttpFailure(error: unknown): HttpFailure {
   if (error instanceof HttpFailure) return error;
-  if (error instanceof NightshiftError) return new HttpFailure(500, 'server_error', error.code, `${error.message} ${error.hint}`);
+  if (error instanceof NightshiftError) return new HttpFailure(500, 'server_error', error.code, `${error.message} ${error.hint}`, null, error.toJSON());
   return new HttpFailure(500, 'server_error', 'internal_error', error instanceof Error ? error.message : String(error));
 }
 
 function errorBody(failure: HttpFailure) {
-  return { message: failure.message, type: failure.type, code: failure.code, param: failure.param };
+  return { message: failure.message, type: failure.type, code: failure.code, param: failure.param, ...(failure.nightshift ? { nightshift: failure.nightshift } : {}) };
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

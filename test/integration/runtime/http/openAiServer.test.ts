@@ -165,6 +165,8 @@ describe('createOpenAiBackend against createOpenAiServer', () => {
     expect(error).toBeInstanceOf(ModelEndpointError);
     expect((error as ModelEndpointError).message).toContain('SCRIPT_EXHAUSTED');
     expect((error as ModelEndpointError).message).toContain('task T9');
+    // The server's NightshiftError comes along as data and is rebuilt as the cause.
+    expect((error as ModelEndpointError).cause).toMatchObject({ name: 'ScriptExhaustedError', code: 'SCRIPT_EXHAUSTED', context: { taskId: 'T9' } });
   });
 
   it('refuses a missing or wrong token with 401, which the client reports as ModelEndpointError', async () => {
@@ -314,7 +316,15 @@ describe('createOpenAiServer', () => {
     const failed = await post(server, token, { model: 'scripted-qa', messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }], response_format: { type: 'json_object' } });
     expect(spy.requests[1]).toMatchObject({ role: 'qa', user: 'user: a\n\nassistant: b', jsonSchema: { type: 'object' }, meta: { taskId: 'remote', phase: 'review' } });
     expect(failed.status).toBe(500);
-    expect(await failed.json()).toEqual({ error: { message: expect.stringContaining('no answer for task remote, phase review'), type: 'server_error', code: 'SCRIPT_EXHAUSTED', param: null } });
+    expect(await failed.json()).toEqual({
+      error: {
+        message: expect.stringContaining('no answer for task remote, phase review'),
+        type: 'server_error',
+        code: 'SCRIPT_EXHAUSTED',
+        param: null,
+        nightshift: expect.objectContaining({ name: 'ScriptExhaustedError', code: 'SCRIPT_EXHAUSTED', context: expect.objectContaining({ taskId: 'remote', phase: 'review' }) }),
+      },
+    });
   });
 
   it('answers bad requests in OpenAI\'s error shape', async () => {
