@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killProcessGroup } from '../node/killProcessGroup.js';
 import type { Sandbox, SandboxResult, SandboxRunOptions } from '../shared/sandbox/Sandbox.js';
 import { commandCacheEnvironment } from './commandCacheEnvironment.js';
 import { dependencyEnvironment } from './dependencyEnvironment.js';
+import { killRunning } from './killRunning.js';
 import { runSandboxedProcess } from './runSandboxedProcess.js';
 import { sandboxEnvironment } from './sandboxEnvironment.js';
 
@@ -46,8 +46,7 @@ export function createLocalSandbox(options: {
     isolated: false,
     run,
     async dispose() {
-      for (const pid of running) killProcessGroup(pid);
-      running.clear();
+      killRunning(running);
       if (cacheDir !== null) rmSync(cacheDir, { recursive: true, force: true });
     },
   };

@@ -1,9 +1,8 @@
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../shared/sandbox/Sandbox.js';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './SandboxLimits.js';
-import { SandboxPolicyError } from './SandboxPolicyError.js';
 import { SandboxUnavailableError } from './SandboxUnavailableError.js';
 import { assertExposable } from './assertExposable.js';
 import { commandCacheEnvironment } from '../commandCacheEnvironment.js';
@@ -15,8 +14,9 @@ import { findExecutable } from './findExecutable.js';
 import { guessLimitHit } from './guessLimitHit.js';
 import { isPathInside } from '../../shared/isPathInside.js';
 import { resolveToolDirs } from './resolveToolDirs.js';
-import { killProcessGroup } from '../../node/killProcessGroup.js';
+import { killRunning } from '../killRunning.js';
 import { runSandboxedProcess } from '../runSandboxedProcess.js';
+import { resolveRunDirs } from './resolveRunDirs.js';
 import { sandboxEnvironment } from '../sandboxEnvironment.js';
 
 /** A bubblewrap sandbox, with how it enforces its memory and process limits. */
@@ -160,12 +160,7 @@ export function createBubblewrapSandbox(options: {
   const limitMethod = limiter ? (`cgroup-v${limiter.version}` as const) : 'rlimit';
 
   const run = async (runOptions: SandboxRunOptions): Promise<SandboxResult> => {
-    const workspaceDir = realpathSync(runOptions.workspaceDir);
-    if (!isPathInside({ path: workspaceDir, dir: realpathSync(root) })) {
-      throw new SandboxPolicyError({ path: workspaceDir, reason: `it is outside the sandbox's workspace ${root}` });
-    }
-    const cwd = resolve(workspaceDir, runOptions.cwd ?? '.');
-    if (!isPathInside({ path: cwd, dir: workspaceDir })) throw new SandboxPolicyError({ path: cwd, reason: 'the working directory is outside the workspace' });
+    const { workspaceDir, cwd } = resolveRunDirs({ root, workspaceDir: runOptions.workspaceDir, ...(runOptions.cwd ? { cwd: runOptions.cwd } : {}) });
     const args = buildBubblewrapArgs({
       workspaceDir,
       cwd,
@@ -218,8 +213,7 @@ export function createBubblewrapSandbox(options: {
     limitMethod,
     run,
     async dispose() {
-      for (const pid of running) killProcessGroup(pid);
-      running.clear();
+      killRunning(running);
       rmSync(identityDir, { recursive: true, force: true });
     },
   };

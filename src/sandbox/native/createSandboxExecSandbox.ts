@@ -1,21 +1,20 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Sandbox, SandboxResult, SandboxRunOptions } from '../../shared/sandbox/Sandbox.js';
 import { commandCacheEnvironment } from '../commandCacheEnvironment.js';
 import { dependencyEnvironment } from '../dependencyEnvironment.js';
 import { findViteCacheDirs } from '../findViteCacheDirs.js';
 import { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from './SandboxLimits.js';
-import { SandboxPolicyError } from './SandboxPolicyError.js';
 import { SandboxUnavailableError } from './SandboxUnavailableError.js';
 import { assertExposable } from './assertExposable.js';
 import { buildSandboxExecProfile } from './buildSandboxExecProfile.js';
 import { findExecutable } from './findExecutable.js';
 import { guessLimitHit } from './guessLimitHit.js';
-import { isPathInside } from '../../shared/isPathInside.js';
 import { resolveToolDirs } from './resolveToolDirs.js';
-import { killProcessGroup } from '../../node/killProcessGroup.js';
+import { killRunning } from '../killRunning.js';
 import { runSandboxedProcess } from '../runSandboxedProcess.js';
+import { resolveRunDirs } from './resolveRunDirs.js';
 import { sandboxEnvironment } from '../sandboxEnvironment.js';
 
 /**
@@ -82,12 +81,7 @@ export function createSandboxExecSandbox(options: {
   const running = new Set<number>();
 
   const run = async (runOptions: SandboxRunOptions): Promise<SandboxResult> => {
-    const workspaceDir = realpathSync(runOptions.workspaceDir);
-    if (!isPathInside({ path: workspaceDir, dir: realpathSync(root) })) {
-      throw new SandboxPolicyError({ path: workspaceDir, reason: `it is outside the sandbox's workspace ${root}` });
-    }
-    const cwd = resolve(workspaceDir, runOptions.cwd ?? '.');
-    if (!isPathInside({ path: cwd, dir: workspaceDir })) throw new SandboxPolicyError({ path: cwd, reason: 'the working directory is outside the workspace' });
+    const { workspaceDir, cwd } = resolveRunDirs({ root, workspaceDir: runOptions.workspaceDir, ...(runOptions.cwd ? { cwd: runOptions.cwd } : {}) });
     const tempDir = realpathSync(mkdtempSync(join(tmpdir(), 'nightshift-sbx-')));
     try {
       mkdirSync(join(tempDir, 'home'));
@@ -130,8 +124,7 @@ export function createSandboxExecSandbox(options: {
     isolated: true,
     run,
     async dispose() {
-      for (const pid of running) killProcessGroup(pid);
-      running.clear();
+      killRunning(running);
       rmSync(cacheDir, { recursive: true, force: true });
     },
   };
