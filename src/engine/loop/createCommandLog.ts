@@ -3,7 +3,7 @@ import type { PhaseName } from '../../shared/phaseName.js';
 import type { Clock } from '../ports/Clock.js';
 import type { Sandbox } from '../../shared/sandbox/Sandbox.js';
 import type { Store } from '../ports/Store.js';
-import { createRecordingSandbox } from '../../sandbox/createRecordingSandbox.js';
+import { createRecordingSandbox } from './createRecordingSandbox.js';
 
 /**
  * Records every command a session runs in its sandbox, with its duration, in the store and as a

@@ -1,4 +1,4 @@
-import type { Sandbox, SandboxResult } from '../shared/sandbox/Sandbox.js';
+import type { Sandbox, SandboxResult } from '../../shared/sandbox/Sandbox.js';
 
 /** One finished sandbox run, as `createRecordingSandbox` reports it. */
 export interface SandboxRunRecord {

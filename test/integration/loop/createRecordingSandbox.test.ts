@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Sandbox } from '../../../src/shared/sandbox/Sandbox.js';
 import { createLocalSandbox } from '../../../src/sandbox/createLocalSandbox.js';
-import { createRecordingSandbox, type SandboxRunRecord } from '../../../src/sandbox/createRecordingSandbox.js';
+import { createRecordingSandbox, type SandboxRunRecord } from '../../../src/engine/loop/createRecordingSandbox.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 
 function recorded(sandbox: Sandbox = createLocalSandbox()): { sandbox: Sandbox; records: SandboxRunRecord[] } {
