@@ -21,30 +21,24 @@ export function registerDoctorCommand(program: Command): void {
     .option('--data-dir <dir>', 'where Nightshift keeps its workspaces')
     .action(async (flags: DoctorFlags) => {
       checkProfileOption({ models: flags.models, profile: flags.profile });
-      const { runDoctor } = await import('../../engine/preflight/runDoctor.js');
+      const { assembleEngine } = await import('../../assembly/assembleEngine.js');
       const { formatPreflight } = await import('../../engine/preflight/formatPreflight.js');
-      const { createSandboxFactory } = await import('../../sandbox/createSandboxFactory.js');
-      const { openDataDir } = await import('../../engine/store/openDataDir.js');
       const { resolveDataDir } = await import('../../engine/store/resolveDataDir.js');
-      const { createGitVcs } = await import('../../engine/vcs/createGitVcs.js');
-      const { createModelsFromSpec } = await import('../../runtime/models/createModelsFromSpec.js');
       const cwd = process.cwd();
       const projectDir = resolve(cwd, flags.project);
-      const dataDir = resolveDataDir(flags.dataDir ? { explicit: flags.dataDir } : {});
-      const { workspacesDir } = openDataDir({ dir: dataDir });
-      const models = await createModelsFromSpec({ spec: flags.models, cwd, dataDir, projectDir, ...(flags.profile ? { profileId: flags.profile } : {}) });
+      const { engine, dispose } = await assembleEngine({
+        dataDir: resolveDataDir(flags.dataDir ? { explicit: flags.dataDir } : {}),
+        models: { spec: flags.models, cwd, projectDir, ...(flags.profile ? { profileId: flags.profile } : {}) },
+        sandbox: {
+          ...(flags.sandbox ? { preference: flags.sandbox } : {}),
+          ...(flags.allowUnsandboxed ? { allowUnsandboxed: true } : {}),
+          onProgress: (message) => process.stderr.write(`sandbox: ${message.trimEnd()}\n`),
+        },
+        // The doctor records nothing, so it never creates or locks a database.
+        store: 'sqlite-on-first-use',
+      });
       try {
-        const report = await runDoctor({
-          deps: {
-            models,
-            vcs: createGitVcs(),
-            workspacesDir,
-            createSandbox: createSandboxFactory({
-              ...(flags.sandbox ? { preference: flags.sandbox } : {}),
-              ...(flags.allowUnsandboxed ? { allowUnsandboxed: true } : {}),
-              onProgress: (message) => process.stderr.write(`sandbox: ${message.trimEnd()}\n`),
-            }),
-          },
+        const report = await engine.doctor({
           projectDir,
           ...(flags.tasks ? { tasksFile: resolve(cwd, flags.tasks) } : {}),
           ...(flags.allowFailingBaseline ? { allowFailingBaseline: true } : {}),
@@ -52,7 +46,7 @@ export function registerDoctorCommand(program: Command): void {
         process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatPreflight({ report }));
         process.exitCode = report.ok ? 0 : ENVIRONMENT_NOT_READY;
       } finally {
-        await models.dispose();
+        await dispose();
       }
     });
 }

@@ -2,11 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { parseBacklog } from '../../engine/backlog/parseBacklog.js';
-import { projectLocksDir } from '../../engine/lock/projectLocksDir.js';
 import { BacklogDeliveredError } from '../../engine/loop/BacklogDeliveredError.js';
-import { refIntentsDir } from '../../engine/vcs/refIntentsDir.js';
 import { taskSpecSchema } from '../../shared/taskSpecSchema.js';
-import { createPromptLibrary } from '../../engine/prompts/createPromptLibrary.js';
 import { checkProfileOption } from '../checkProfileOption.js';
 import { closedOutput } from '../closedOutput.js';
 import { CliUsageError } from '../CliUsageError.js';
@@ -44,37 +41,17 @@ export function registerRunCommand(program: Command): void {
         throw new CliUsageError({ message: 'Give either --tasks FILE or --task, not both.', hint: 'Put every task in the backlog file, or pass them all with --task.' });
       }
       const until = flags.until === undefined ? undefined : parseUntil({ value: flags.until, now: Date.now() });
-      const { createEngine } = await import('../../engine/createEngine.js');
-      const { createSandboxFactory } = await import('../../sandbox/createSandboxFactory.js');
-      const { createGitVcs } = await import('../../engine/vcs/createGitVcs.js');
-      const { createModelsFromSpec } = await import('../../runtime/models/createModelsFromSpec.js');
-      const { openHost } = await import('../openHost.js');
+      const { assembleEngine } = await import('../../assembly/assembleEngine.js');
+      const { resolveDataDir } = await import('../../engine/store/resolveDataDir.js');
       const cwd = process.cwd();
-      const host = openHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
-      const models = await createModelsFromSpec({
-        spec: flags.models,
-        cwd,
-        dataDir: host.dataDir,
-        projectDir: resolve(cwd, projectDir),
-        ...(flags.profile ? { profileId: flags.profile } : {}),
-      }).catch((error: unknown) => {
-        host.dispose();
-        throw error;
-      });
-      const engine = createEngine({
-        models,
-        store: host.store,
-        createSandbox: createSandboxFactory({
+      const { engine, dispose } = await assembleEngine({
+        dataDir: resolveDataDir(flags.dataDir ? { explicit: flags.dataDir } : {}),
+        models: { spec: flags.models, cwd, projectDir: resolve(cwd, projectDir), ...(flags.profile ? { profileId: flags.profile } : {}) },
+        sandbox: {
           ...(flags.sandbox ? { preference: flags.sandbox } : {}),
           ...(flags.allowUnsandboxed ? { allowUnsandboxed: true } : {}),
           onProgress: (message) => process.stderr.write(`sandbox: ${message.trimEnd()}\n`),
-        }),
-        vcs: createGitVcs({ refIntentsDir: refIntentsDir({ dataDir: host.dataDir }) }),
-        clock: { now: () => Date.now() },
-        prompts: createPromptLibrary(),
-        workspacesDir: host.workspacesDir,
-        reportsDir: host.reportsDir,
-        locksDir: projectLocksDir({ dataDir: host.dataDir }),
+        },
       });
       const controller = new AbortController();
       const onSignal = () => {
@@ -122,8 +99,7 @@ export function registerRunCommand(program: Command): void {
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
-        await engine.dispose();
-        host.dispose();
+        await dispose();
       }
     });
 }
