@@ -1,9 +1,6 @@
-import { realpath, stat } from 'node:fs/promises';
 import {
-  GgufInsights,
   getLlama,
   LlamaChatSession,
-  readGgufFileInfo,
   TokenMeter,
   type GbnfJsonSchema,
   type Llama,
@@ -13,147 +10,32 @@ import {
   type LlamaGrammar,
   type LlamaModel,
 } from 'node-llama-cpp';
+import type { JsonGenerateRequest } from '../../shared/model/JsonGenerateRequest.js';
 import type { EmbeddingResult } from '../../shared/modelHostProtocol.js';
 import type { ModelRole } from '../../shared/modelRole.js';
-import { modelRoleSchema } from '../../shared/modelRole.js';
-import type { JsonGenerateRequest } from '../../shared/model/JsonGenerateRequest.js';
 import type { JsonGenerateResult } from '../../shared/model/JsonGenerateResult.js';
-import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
 import { createResidencyManager, type ResidencyLease, type ResidencyManager } from '../placement/createResidencyManager.js';
 import { ModelCannotFitError } from '../placement/ModelCannotFitError.js';
 import { ResidencyError } from '../placement/ResidencyError.js';
+import { allRoles } from './allRoles.js';
+import { allSettings } from './allSettings.js';
+import { EMBEDDING_ROLE } from './EMBEDDING_ROLE.js';
+import { EmbeddingNotConfiguredError } from './EmbeddingNotConfiguredError.js';
+import { firstRole } from './firstRole.js';
+import { groupRolesByFile } from './groupRolesByFile.js';
+import type { InspectedGroup } from './InspectedGroup.js';
+import { inspectGroup } from './inspectGroup.js';
+import type { LlamaBackend } from './LlamaBackend.js';
 import { LlamaBackendDisposedError } from './LlamaBackendDisposedError.js';
 import { LlamaCallAbortedError } from './LlamaCallAbortedError.js';
-import { EmbeddingNotConfiguredError } from './EmbeddingNotConfiguredError.js';
 import { LlamaConfigError } from './LlamaConfigError.js';
 import { LlamaModelLoadError } from './LlamaModelLoadError.js';
 import { LlamaPromptTooLongError } from './LlamaPromptTooLongError.js';
+import type { LlamaResidentModel } from './LlamaResidentModel.js';
+import type { LlamaRoleOptions } from './LlamaRoleOptions.js';
+import type { SlotRole } from './SlotRole.js';
 import { toGrammarJsonSchema } from './toGrammarJsonSchema.js';
-
-/** Which GGUF file serves a role, and how. */
-export interface LlamaRoleOptions {
-  /** Path of the GGUF file. Roles naming the same file (after resolving symlinks) share one loaded model. */
-  modelPath: string;
-  /** The name reported as `model` in results and by describe(). */
-  modelId: string;
-  /** This role's context window in tokens, prompt and output together; each role gets its own context. */
-  contextSize: number;
-  /**
-   * Layers offloaded to the GPU: a count, `'max'` for all, 0 for CPU only. Pinned, never "auto": with
-   * several resident models, automatic sizing would depend on load order. Roles sharing a file must agree.
-   */
-  gpuLayers: number | 'max';
-  /** Sampling temperature when the request gives none; 0 is greedy. Default 0. */
-  temperature?: number;
-  /**
-   * Output token cap when the request gives none. Default, and upper bound of any cap: the room the prompt
-   * leaves in the context, so generation never shifts the context and never loses the prompt's start.
-   */
-  maxTokens?: number;
-  /**
-   * With the backend's budgetBytes: load() leaves this role's model out, and a call loads it when it needs
-   * it. A file shared by several roles is on demand only when all of them are. Default false.
-   */
-  onDemand?: boolean;
-  /**
-   * With the backend's budgetBytes: once loaded, this role's model is never evicted to make room. A file
-   * shared by several roles is pinned when any of them is. Default false.
-   */
-  pinned?: boolean;
-  /**
-   * With the backend's budgetBytes: load() loads pinned models first, then higher priorities before lower,
-   * then in role order. A file shared by several roles takes the highest. Default 0.
-   */
-  priority?: number;
-}
-
-/** One loaded model file with the roles it serves. */
-export interface LlamaResidentModel {
-  /** The modelId of the first role (in brain, coder, qa, embedding order) that uses the file. */
-  modelId: string;
-  /** The file, symlinks resolved. */
-  modelPath: string;
-  roles: ModelRole[];
-  /** Whether the file also serves the embedding role, with its own embedding context. */
-  servesEmbedding: boolean;
-  /** Layers actually offloaded to the GPU. */
-  gpuLayers: number;
-  /** Tokens of context allocated for this model: the sum of its roles' context sizes, embedding included. */
-  contextSize: number;
-  /** GgufInsights' estimate for the weights plus every context, RAM and VRAM together, in bytes. */
-  estimatedBytes: number;
-  /**
-   * What llama.cpp reports it allocated for the weights and every context (RAM and VRAM buffers), in
-   * bytes: the change of the Llama's memory usage across the load, so loads by other users of an
-   * injected Llama at the same moment would count too.
-   */
-  measuredBytes: number;
-  /**
-   * Change of this process's resident set across the load, in bytes; the operating system's view, and a
-   * noisy one: mapped weights count only once touched and freed memory is reused, so it can be far below
-   * measuredBytes, even negative.
-   */
-  rssDeltaBytes: number;
-  /** Wall time of loading the weights and creating the contexts, in milliseconds. */
-  loadMs: number;
-}
-
-export interface LlamaBackendStats {
-  /** Model files loaded since creation (a file shared by several roles counts once per load). */
-  loads: number;
-  /** Models unloaded since creation, evictions included. */
-  unloads: number;
-  /** Unloads made to make room for another model under budgetBytes; always 0 without it. */
-  evictions: number;
-  /** The budget the resident models share, in bytes; null when every model loads up front and stays. */
-  budgetBytes: number | null;
-  /** Models loaded now, in load order. */
-  resident: LlamaResidentModel[];
-  /** One entry per load, oldest first: the most recent LOAD_RECORD_LIMIT (64), with estimated and measured bytes. */
-  loadRecords: LlamaResidentModel[];
-}
-
-/** The JsonModelBackend of createLlamaBackend, with its extras. */
-export interface LlamaBackend extends JsonModelBackend {
-  /**
-   * One answer per temperature to the same request, generated one after another on the role's context,
-   * each from a clean state and with the request's seed.
-   */
-  generateCandidates(
-    request: JsonGenerateRequest,
-    options: {
-      /** Sampling temperatures, one candidate each, in this order. */
-      temperatures: number[];
-      signal?: AbortSignal;
-      /** Receives each candidate's output text as it is generated, with the candidate's index. */
-      onToken?: (text: string, index: number) => void;
-    },
-  ): Promise<JsonGenerateResult[]>;
-  /**
-   * One embedding vector per text, computed one text after another on the embedding role's context, in
-   * order. Calls run one at a time. Throws EmbeddingNotConfiguredError without an embedding role, and
-   * LlamaCallAbortedError when the signal aborts or the backend is disposed (checked between texts: a
-   * text being embedded finishes first, which takes milliseconds).
-   */
-  embed(options: {
-    /** The texts, each within the embedding role's contextSize in tokens. */
-    texts: string[];
-    signal?: AbortSignal;
-  }): Promise<EmbeddingResult>;
-  /** Load counters and what is resident now. */
-  stats(): LlamaBackendStats;
-  /**
-   * Without budgetBytes: loads every model and creates every role's context now, one file after another
-   * in the order the roles (brain, coder, qa, embedding) first name them; calls do this themselves when needed.
-   * With budgetBytes: first refuses with ModelCannotFitError, before loading anything, a model that could
-   * not fit even beside the pinned models alone; then loads the models that are not on demand (pinned
-   * first, then by priority, then in role order) as far as they fit beside each other without evicting
-   * anything, leaving the rest to the calls that need them. Idempotent.
-   */
-  load(): Promise<void>;
-  /** The loaded model and the role's own context, or null while it is not loaded; for inspection and tests. */
-  loaded(role: ModelRole): { model: LlamaModel; context: LlamaContext } | null;
-}
+import { createSerialQueue } from '../../shared/createSerialQueue.js';
 
 const BACKEND = 'llama.cpp';
 /** Load records kept for stats(), so a long night of swapping does not grow them without end. */
@@ -171,11 +53,6 @@ interface Resident {
   /** The embedding role's context, when this file serves it. */
   embedding: LlamaEmbeddingContext | null;
 }
-
-/** A role of the backend: a generating one, or the embedding role. */
-type SlotRole = ModelRole | 'embedding';
-
-const EMBEDDING = 'embedding' as const;
 
 /** The residency policy over the inspected files, built on first use when budgetBytes is set. */
 interface Policy {
@@ -228,7 +105,7 @@ export function createLlamaBackend(options: {
   const { roles, embedding, budgetBytes } = options;
   const disposed = new AbortController();
   const grammars = new Map<string, Promise<LlamaGrammar>>();
-  const roleQueues = new Map<SlotRole, Promise<void>>();
+  const roleQueues = createSerialQueue<SlotRole>();
   const inFlight = new Set<Promise<unknown>>();
   /** Loaded models by resolved file, in load order. */
   const residents = new Map<string, Resident>();
@@ -267,11 +144,11 @@ export function createLlamaBackend(options: {
 
   const loadAll = async () => {
     llama ??= await getLlama({ gpu: 'auto' });
-    const groups = await groupRolesByFile(roles, embedding);
+    const groups = await groupRolesByFile({ roles, ...(embedding ? { embedding } : {}) });
     try {
       for (const group of groups) {
         if (disposed.signal.aborted) throw new LlamaBackendDisposedError();
-        await loadResident(await inspectGroup(llama, group));
+        await loadResident(await inspectGroup({ llama, group }));
       }
     } catch (error) {
       await unloadAll();
@@ -281,7 +158,7 @@ export function createLlamaBackend(options: {
 
   const buildPolicy = async (budget: number): Promise<Policy> => {
     llama ??= await getLlama({ gpu: 'auto' });
-    const groups = await groupRolesByFile(roles, embedding);
+    const groups = await groupRolesByFile({ roles, ...(embedding ? { embedding } : {}) });
     const inspected: InspectedGroup[] = [];
     for (const group of groups) {
       if (disposed.signal.aborted) throw new LlamaBackendDisposedError();
@@ -292,7 +169,7 @@ export function createLlamaBackend(options: {
           roles: [firstRole(clash.group), firstRole(group)],
         });
       }
-      inspected.push(await inspectGroup(llama, group));
+      inspected.push(await inspectGroup({ llama, group }));
     }
     inspected.sort((a, b) => Number(b.pinned) - Number(a.pinned) || b.priority - a.priority);
     const byId = new Map(inspected.map((model) => [model.modelId, model]));
@@ -373,7 +250,7 @@ export function createLlamaBackend(options: {
    */
   const leaseFor = async (role: SlotRole, budget: number, signal: AbortSignal): Promise<ResidencyLease> => {
     const { manager: residency, inspected } = await untilAborted(preparePolicy(budget), signal);
-    const { modelId } = inspected.find((model) => (role === EMBEDDING ? model.group.embedding !== null : model.group.roles.includes(role)))!;
+    const { modelId } = inspected.find((model) => (role === EMBEDDING_ROLE ? model.group.embedding !== null : model.group.roles.includes(role)))!;
     for (;;) {
       const released = leaseReleased.promise;
       const acquiring = residency.acquire(modelId);
@@ -397,18 +274,7 @@ export function createLlamaBackend(options: {
   };
 
   /** Runs `work` after every earlier call on the role has finished; waiting gives up when `signal` aborts. */
-  const exclusive = async <T>(role: SlotRole, signal: AbortSignal, work: () => Promise<T>): Promise<T> => {
-    const previous = roleQueues.get(role) ?? Promise.resolve();
-    let release!: () => void;
-    const current = new Promise<void>((resolve) => (release = resolve));
-    roleQueues.set(role, previous.then(() => current));
-    try {
-      await untilAborted(previous, signal);
-      return await work();
-    } finally {
-      release();
-    }
-  };
+  const exclusive = <T>(role: SlotRole, signal: AbortSignal, work: () => Promise<T>): Promise<T> => roleQueues.run({ key: role, signal, work });
 
   /**
    * The frame of every call: models loaded (or, under a budget, a lease on the role's model), one call at a
@@ -508,9 +374,9 @@ export function createLlamaBackend(options: {
     const started = performance.now();
     const callSignal = signal ? AbortSignal.any([signal, disposed.signal]) : disposed.signal;
     const promptId = `embed(${texts.length})`;
-    const aborted = () => new LlamaCallAbortedError({ role: EMBEDDING, promptId, reason: disposed.signal.aborted ? 'disposed' : 'signal', outputTokens: 0 });
+    const aborted = () => new LlamaCallAbortedError({ role: EMBEDDING_ROLE, promptId, reason: disposed.signal.aborted ? 'disposed' : 'signal', outputTokens: 0 });
     if (callSignal.aborted) throw aborted();
-    return runCall(EMBEDDING, callSignal, aborted, async () => {
+    return runCall(EMBEDDING_ROLE, callSignal, aborted, async () => {
       const context = [...residents.values()].find((resident) => resident.embedding)?.embedding;
       if (!context) throw aborted();
       const vectors: number[][] = [];
@@ -587,115 +453,8 @@ function signalled(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-/** The role named first in error messages about a file: a generating role, else the embedding role. */
-function firstRole(group: RoleGroup): SlotRole {
-  return group.roles[0] ?? EMBEDDING;
-}
-
 function copyEntry(entry: LlamaResidentModel): LlamaResidentModel {
   return { ...entry, roles: [...entry.roles] };
-}
-
-interface RoleGroup {
-  modelPath: string;
-  configuredPath: string;
-  /** The modelId of the first role that names the file. */
-  modelId: string;
-  /** The generating roles on the file, in role order; empty for a file only the embedding role uses. */
-  roles: ModelRole[];
-  /** Their settings, in the same order. */
-  settings: LlamaRoleOptions[];
-  /** The embedding role's settings when it uses the file. */
-  embedding: LlamaRoleOptions | null;
-}
-
-/** Groups roles by resolved file, in the order brain, coder, qa, embedding first name each file. */
-async function groupRolesByFile(roles: Record<ModelRole, LlamaRoleOptions>, embedding: LlamaRoleOptions | undefined): Promise<RoleGroup[]> {
-  const groups = new Map<string, RoleGroup>();
-  const named: Array<[SlotRole, LlamaRoleOptions]> = modelRoleSchema.options.map((role) => [role, roles[role]]);
-  if (embedding) named.push([EMBEDDING, embedding]);
-  for (const [role, settings] of named) {
-    let modelPath: string;
-    try {
-      modelPath = await realpath(settings.modelPath);
-    } catch (error) {
-      throw new LlamaModelLoadError({ modelPath: settings.modelPath, roles: [role], step: 'open', cause: error });
-    }
-    let group = groups.get(modelPath);
-    if (!group) {
-      group = { modelPath, configuredPath: settings.modelPath, modelId: settings.modelId, roles: [], settings: [], embedding: null };
-      groups.set(modelPath, group);
-    } else {
-      const first = group.settings[0] ?? group.embedding!;
-      if (first.gpuLayers !== settings.gpuLayers) {
-        throw new LlamaConfigError({
-          problem: `${firstRole(group)} and ${role} share ${modelPath} but ask for gpuLayers ${String(first.gpuLayers)} and ${String(settings.gpuLayers)}`,
-          roles: [firstRole(group), role],
-        });
-      }
-    }
-    if (role === EMBEDDING) {
-      group.embedding = settings;
-    } else {
-      group.roles.push(role);
-      group.settings.push(settings);
-    }
-  }
-  return [...groups.values()];
-}
-
-/** Every role's settings on the file, the embedding role's last. */
-function allSettings(group: RoleGroup): LlamaRoleOptions[] {
-  return group.embedding ? [...group.settings, group.embedding] : group.settings;
-}
-
-/** The roles on the file as error messages name them. */
-function allRoles(group: RoleGroup): SlotRole[] {
-  return group.embedding ? [...group.roles, EMBEDDING] : group.roles;
-}
-
-/** A file read and sized, not yet loaded, with the residency settings its roles give it. */
-interface InspectedGroup {
-  group: RoleGroup;
-  modelId: string;
-  gpuLayers: number;
-  /** GgufInsights' estimate for the weights plus every role's context, RAM and VRAM together. */
-  estimatedBytes: number;
-  pinned: boolean;
-  onDemand: boolean;
-  priority: number;
-}
-
-/** Reads a file's metadata, refuses what llama.cpp would choke on, and estimates its memory. */
-async function inspectGroup(llama: Llama, group: RoleGroup): Promise<InspectedGroup> {
-  const fail = (step: 'read-metadata' | 'validate', cause: unknown) => new LlamaModelLoadError({ modelPath: group.configuredPath, roles: allRoles(group), step, cause });
-  const settingsList = allSettings(group);
-  const first = settingsList[0]!;
-  let insights: GgufInsights;
-  try {
-    insights = await GgufInsights.from(await readGgufFileInfo(group.modelPath), llama);
-  } catch (error) {
-    throw fail('read-metadata', error);
-  }
-  const unusable = findUnusable(insights, (await stat(group.modelPath)).size);
-  if (unusable) throw fail('validate', new Error(unusable));
-  const gpuLayers = !llama.supportsGpuOffloading ? 0 : first.gpuLayers === 'max' ? insights.totalLayers : Math.min(first.gpuLayers, insights.totalLayers);
-  const modelEstimate = await insights.estimateModelResourceRequirementsV2({ gpuLayers });
-  let estimatedBytes = modelEstimate.cpuRam + modelEstimate.gpuVram;
-  for (const settings of settingsList) {
-    const contextEstimate = await insights.estimateContextResourceRequirementsV2({ contextSize: settings.contextSize, modelGpuLayers: gpuLayers, sequences: 1 });
-    estimatedBytes += contextEstimate.cpuRam + contextEstimate.gpuVram;
-  }
-  const pinned = settingsList.some((settings) => settings.pinned === true);
-  return {
-    group,
-    modelId: group.modelId,
-    gpuLayers,
-    estimatedBytes,
-    pinned,
-    onDemand: !pinned && settingsList.every((settings) => settings.onDemand === true),
-    priority: Math.max(...settingsList.map((settings) => settings.priority ?? 0)),
-  };
 }
 
 /** Loads an inspected file and its roles' contexts, measuring memory around the load. */
@@ -744,22 +503,6 @@ async function loadInspected(llama: Llama, inspected: InspectedGroup, threads: n
     loadMs,
   };
   return { entry, model, slots, embedding };
-}
-
-/**
- * Why llama.cpp would refuse the file, or null. Checked here because a load that fails in native code
- * leaves node-llama-cpp holding a disposal lock for the failed model, so the Llama can no longer be
- * disposed; a truncated download and an unknown architecture are the usual causes.
- */
-function findUnusable(insights: GgufInsights, fileSize: number): string | null {
-  const info = insights.ggufFileInfo;
-  if (!insights.isSupportedByLlamaCpp) return `its architecture "${info.metadata.general.architecture}" is not supported by this llama.cpp build`;
-  const [first] = info.fullTensorInfo ?? [];
-  if (info.splicedParts !== 1 || !first) return null;
-  const dataStart = Number(BigInt(first.fileOffset) - BigInt(first.offset));
-  // The unmapped estimate is the plain sum of the tensors' sizes, which the data section holds at least.
-  const needed = dataStart + insights.estimateModelResourceRequirements({ gpuLayers: 0, useMmap: false }).cpuRam;
-  return fileSize < needed ? `it is truncated: ${fileSize} bytes where its tensors need at least ${needed}` : null;
 }
 
 /** Resolves like `promise`, or rejects as soon as `signal` aborts (the promise itself keeps running). */
