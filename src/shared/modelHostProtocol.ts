@@ -66,7 +66,7 @@ export const backendSpecSchema = z.discriminatedUnion('kind', [
 
 export type BackendSpec = z.infer<typeof backendSpecSchema>;
 
-/** A JsonGenerateRequest (src/runtime/backend/JsonModelBackend.ts) as it crosses the boundary. */
+/** A JsonGenerateRequest (src/shared/model/JsonGenerateRequest.ts) as it crosses the boundary. */
 export const hostedGenerateRequestSchema = z
   .object({
     role: modelRoleSchema,
