@@ -9,6 +9,7 @@ import { parseBacklog } from './backlog/parseBacklog.js';
 import { BacklogNotFoundError } from './loop/BacklogNotFoundError.js';
 import { BranchMovedOutsideError } from './loop/BranchMovedOutsideError.js';
 import { createCommandLog } from './loop/createCommandLog.js';
+import { recordSkippedTask } from './loop/recordSkippedTask.js';
 import { createSessionId } from './loop/createSessionId.js';
 import { DirectModeError } from './loop/DirectModeError.js';
 import { findFailedDependency } from './loop/findFailedDependency.js';
@@ -275,31 +276,7 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: Pr
       const blocker = findFailedDependency({ all: store.listTaskRuns(session.id), taskRun });
       if (blocker) {
         const { reason } = blocker;
-        store.transaction(() => {
-          store.updateTaskRun(taskRun.id, { status: 'skipped', reason, startedAt: clock.now(), endedAt: clock.now() });
-          store.writeAudit({
-            taskRunId: taskRun.id,
-            sessionId: session.id,
-            taskId: taskRun.spec.id,
-            title: taskRun.spec.title,
-            project: repo.root,
-            branch: session.branch,
-            models: session.models,
-            sandbox: { kind: session.sandbox, isolated: session.sandboxIsolated },
-            status: 'skipped',
-            decision: null,
-            reason,
-            attempts: 0,
-            railsFired: {},
-            reviewVerdict: null,
-            askVerified: null,
-            filesChanged: [],
-            testsAdded: [],
-            commit: null,
-            startedAt: clock.now(),
-            endedAt: clock.now(),
-          });
-        });
+        store.transaction(() => recordSkippedTask({ store, session, taskRun, project: repo.root, reason, commit: null, now: clock.now() }));
         emit({ type: 'task/finished', at: clock.now(), taskRunId: taskRun.id, taskId: taskRun.spec.id, status: 'skipped', reason });
         continue;
       }
