@@ -1,8 +1,12 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { formatBacklog } from '../engine/backlog/formatBacklog.js';
+import { importBacklogText } from '../engine/backlog/importBacklogText.js';
+import { validateBacklogDelete } from '../engine/backlog/validateBacklogDelete.js';
+import { validateBacklogEdit } from '../engine/backlog/validateBacklogEdit.js';
 import { formatExplanation } from '../engine/loop/formatExplanation.js';
 import type { Clock } from '../engine/ports/Clock.js';
-import type { SessionRecord, TaskRunRecord } from '../engine/ports/Store.js';
+import type { ProjectRecord, SessionRecord, TaskRunRecord } from '../engine/ports/Store.js';
 import { createSqliteStore } from '../engine/store/createSqliteStore.js';
 import { exportAuditJsonl } from '../engine/store/exportAuditJsonl.js';
 import { openDataDir } from '../engine/store/openDataDir.js';
@@ -19,8 +23,10 @@ import {
   type SessionSummary,
   type TaskRunSummary,
 } from '../shared/protocol.js';
+import type { TaskSpec } from '../shared/taskSpecSchema.js';
 import { taskStatusSchema, type TaskStatus } from '../shared/taskStatus.js';
 import { InvalidRequestError } from './InvalidRequestError.js';
+import { ProjectNotOpenError } from './ProjectNotOpenError.js';
 import { ProjectPathError } from './ProjectPathError.js';
 import { RecordNotFoundError } from './RecordNotFoundError.js';
 
@@ -78,6 +84,14 @@ export function createMainHost(options: {
     ((error: unknown, name: ProtocolName) => console.error(`Nightshift host failed on ${name}:`, error));
   const listeners = new Set<(event: EngineEvent) => void>();
   const projectPathOf = (session: SessionRecord): string => store.getProject(session.projectId)?.path ?? '';
+
+  /** Backlog messages act inside a project, so the path must be one the host already knows. */
+  const openedProject = (projectPath: string): ProjectRecord => {
+    const project = store.getProjectByPath(realPathOrResolved(projectPath));
+    if (!project) throw new ProjectNotOpenError({ path: projectPath });
+    return project;
+  };
+  const backlogOf = (projectId: number): TaskSpec[] => store.listBacklog(projectId).map((record) => record.spec);
 
   const summarize = (session: SessionRecord, taskRuns: TaskRunRecord[]): SessionSummary => ({
     id: session.id,
@@ -151,6 +165,44 @@ export function createMainHost(options: {
     'audit/export': ({ sessionId }) => ({
       jsonl: exportAuditJsonl({ store, ...(sessionId === undefined ? {} : { sessionId }) }),
     }),
+
+    'backlog/list': ({ projectPath }) => backlogOf(openedProject(projectPath).id),
+
+    'backlog/save': ({ projectPath, task, previousId }) => {
+      const projectId = openedProject(projectPath).id;
+      return store.transaction(() => {
+        validateBacklogEdit({ backlog: backlogOf(projectId), task, ...(previousId === undefined ? {} : { previousId }) });
+        store.saveBacklogTask({ projectId, spec: task, ...(previousId === undefined ? {} : { previousId }), now: clock.now() });
+        return backlogOf(projectId);
+      });
+    },
+
+    'backlog/delete': ({ projectPath, taskId }) => {
+      const projectId = openedProject(projectPath).id;
+      return store.transaction(() => {
+        const backlog = backlogOf(projectId);
+        if (!backlog.some((task) => task.id === taskId)) throw new RecordNotFoundError({ kind: 'backlog task', id: taskId });
+        validateBacklogDelete({ backlog, taskId });
+        store.deleteBacklogTask({ projectId, taskId });
+        return backlogOf(projectId);
+      });
+    },
+
+    'backlog/reorder': ({ projectPath, taskIds }) => {
+      const projectId = openedProject(projectPath).id;
+      return store.transaction(() => {
+        store.reorderBacklog({ projectId, taskIds });
+        return backlogOf(projectId);
+      });
+    },
+
+    'backlog/import': ({ projectPath, format, text }) => {
+      const projectId = openedProject(projectPath).id;
+      const specs = importBacklogText({ format, text });
+      return store.replaceBacklog({ projectId, specs, now: clock.now() }).map((record) => record.spec);
+    },
+
+    'backlog/export': ({ projectPath }) => ({ text: formatBacklog({ tasks: backlogOf(openedProject(projectPath).id) }) }),
   };
 
   return {

@@ -5,6 +5,7 @@ import type { FailureType } from './failureType.js';
 import type { ModelRole } from './modelRole.js';
 import type { PhaseName } from './phaseName.js';
 import type { RailResult } from './railResultSchema.js';
+import type { TaskSpec } from './taskSpecSchema.js';
 import type { TaskStatus } from './taskStatus.js';
 import type { NightshiftErrorData } from './NightshiftErrorData.js';
 
@@ -111,6 +112,62 @@ const auditExportRequestSchema = z
   })
   .strict();
 
+/**
+ * A backlog task as a form sends it. Id and title are plain strings here so that an empty or malformed one
+ * reaches the host's backlog check, which refuses it naming the field, instead of failing the request as a whole.
+ */
+const backlogTaskSchema = z
+  .object({
+    /** Stable id within the backlog, e.g. `T1`. */
+    id: z.string(),
+    title: z.string(),
+    /** Free text: the ask the reviewer must quote from. */
+    description: z.string(),
+    /** Ids of tasks of the same backlog that must be committed first. */
+    dependsOn: z.array(z.string()),
+    /** Files the task may change, relative to the repository root; empty lets the planner choose. */
+    targetFiles: z.array(z.string()),
+    /** Overrides the project's test command for this task. */
+    testCommand: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** A project the host has opened, by its path; every backlog message names one. */
+const projectPathSchema = z.string().min(1);
+
+const backlogListRequestSchema = z.object({ projectPath: projectPathSchema }).strict();
+
+const backlogSaveRequestSchema = z
+  .object({
+    projectPath: projectPathSchema,
+    task: backlogTaskSchema,
+    /** The id the task had before this edit, when it is edited; absent for a new task. */
+    previousId: z.string().min(1).optional(),
+  })
+  .strict();
+
+const backlogDeleteRequestSchema = z.object({ projectPath: projectPathSchema, taskId: z.string().min(1) }).strict();
+
+const backlogReorderRequestSchema = z
+  .object({
+    projectPath: projectPathSchema,
+    /** Every task id of the backlog, once each, in the new order. */
+    taskIds: z.array(z.string().min(1)),
+  })
+  .strict();
+
+const backlogImportRequestSchema = z
+  .object({
+    projectPath: projectPathSchema,
+    /** `tasks-md`: the TASKS.md format; `prd`: requirements picked out of a product requirements document. */
+    format: z.enum(['tasks-md', 'prd']),
+    /** The document's markdown. */
+    text: z.string(),
+  })
+  .strict();
+
+const backlogExportRequestSchema = z.object({ projectPath: projectPathSchema }).strict();
+
 /** Message name (`noun/verb`) to `[request, response]`. */
 export interface Protocol {
   'project/open': [z.infer<typeof projectOpenRequestSchema>, ProjectInfo];
@@ -119,6 +176,17 @@ export interface Protocol {
   'task/explain': [z.infer<typeof taskExplainRequestSchema>, TaskExplanationSummary];
   /** JSON Lines: one audit record per task run, each line ending in a newline; `''` when there are none. */
   'audit/export': [z.infer<typeof auditExportRequestSchema>, { jsonl: string }];
+  /** The project's backlog in order. */
+  'backlog/list': [z.infer<typeof backlogListRequestSchema>, TaskSpec[]];
+  /** Adds or edits one task; refused with `BACKLOG_TASK_INVALID` and `context.field` naming the input at fault. */
+  'backlog/save': [z.infer<typeof backlogSaveRequestSchema>, TaskSpec[]];
+  /** Refused while other tasks depend on it. */
+  'backlog/delete': [z.infer<typeof backlogDeleteRequestSchema>, TaskSpec[]];
+  'backlog/reorder': [z.infer<typeof backlogReorderRequestSchema>, TaskSpec[]];
+  /** Replaces the backlog with the document's tasks. */
+  'backlog/import': [z.infer<typeof backlogImportRequestSchema>, TaskSpec[]];
+  /** The backlog in the TASKS.md format. */
+  'backlog/export': [z.infer<typeof backlogExportRequestSchema>, { text: string }];
 }
 
 export type ProtocolName = keyof Protocol;
@@ -132,6 +200,12 @@ export const protocolNames = [
   'session/get',
   'task/explain',
   'audit/export',
+  'backlog/list',
+  'backlog/save',
+  'backlog/delete',
+  'backlog/reorder',
+  'backlog/import',
+  'backlog/export',
 ] as const satisfies readonly ProtocolName[];
 
 /** The schema each request is validated with where it enters a host. */
@@ -141,6 +215,12 @@ export const protocolRequestSchemas = {
   'session/get': sessionGetRequestSchema,
   'task/explain': taskExplainRequestSchema,
   'audit/export': auditExportRequestSchema,
+  'backlog/list': backlogListRequestSchema,
+  'backlog/save': backlogSaveRequestSchema,
+  'backlog/delete': backlogDeleteRequestSchema,
+  'backlog/reorder': backlogReorderRequestSchema,
+  'backlog/import': backlogImportRequestSchema,
+  'backlog/export': backlogExportRequestSchema,
 } as const satisfies { [K in ProtocolName]: z.ZodType<ProtocolRequest<K>> };
 
 /** A failed call as it crosses a process boundary: the error's `NightshiftError.toJSON()` form. */

@@ -9,8 +9,14 @@ import {
   type TaskExplanationSummary,
   type TaskRunSummary,
 } from '../../src/shared/protocol.js';
+import { formatBacklog } from '../../src/engine/backlog/formatBacklog.js';
+import { importBacklogText } from '../../src/engine/backlog/importBacklogText.js';
+import { validateBacklogDelete } from '../../src/engine/backlog/validateBacklogDelete.js';
+import { validateBacklogEdit } from '../../src/engine/backlog/validateBacklogEdit.js';
+import { BacklogOrderError } from '../../src/engine/store/BacklogOrderError.js';
 import type { RailResult } from '../../src/shared/railResultSchema.js';
 import { NightshiftError } from '../../src/shared/NightshiftError.js';
+import type { TaskSpec } from '../../src/shared/taskSpecSchema.js';
 import type { TaskStatus } from '../../src/shared/taskStatus.js';
 
 const HOUR = 3_600_000;
@@ -191,7 +197,9 @@ function summary(task: FakeTask): TaskRunSummary {
 
 type Handlers = { [K in ProtocolName]: (request: ProtocolRequest<K>) => ProtocolResponse<K> };
 
-const handlers: Handlers = {
+type BacklogName = Extract<ProtocolName, `backlog/${string}`>;
+
+const handlers: Omit<Handlers, BacklogName> = {
   'project/open': ({ path }) => {
     const session = sessions.find((each) => each.projectPath === path);
     if (!session) throw Object.assign(new Error(`${path} is not a git repository`), { code: 'PROJECT_PATH_INVALID' });
@@ -233,6 +241,40 @@ const handlers: Handlers = {
   }),
 };
 
+/** Backlog messages over one host's own backlogs, keyed by project path, with the engine's checks. */
+function backlogHandlers(backlogs: Map<string, TaskSpec[]>): Pick<Handlers, BacklogName> {
+  const backlogOf = (projectPath: string): TaskSpec[] => {
+    if (!sessions.some((session) => session.projectPath === projectPath)) {
+      throw Object.assign(new Error(`${projectPath} is not an opened project`), { code: 'PROJECT_NOT_OPEN' });
+    }
+    return backlogs.get(projectPath) ?? [];
+  };
+  const put = (projectPath: string, backlog: TaskSpec[]): TaskSpec[] => {
+    backlogs.set(projectPath, backlog);
+    return backlog;
+  };
+  return {
+    'backlog/list': ({ projectPath }) => backlogOf(projectPath),
+    'backlog/save': ({ projectPath, task, previousId }) =>
+      put(projectPath, validateBacklogEdit({ backlog: backlogOf(projectPath), task, ...(previousId === undefined ? {} : { previousId }) })),
+    'backlog/delete': ({ projectPath, taskId }) => {
+      const backlog = backlogOf(projectPath);
+      validateBacklogDelete({ backlog, taskId });
+      return put(projectPath, backlog.filter((task) => task.id !== taskId));
+    },
+    'backlog/reorder': ({ projectPath, taskIds }) => {
+      const backlog = backlogOf(projectPath);
+      BacklogOrderError.check({ current: backlog.map((task) => task.id), taskIds });
+      return put(projectPath, taskIds.map((id) => backlog.find((task) => task.id === id)!));
+    },
+    'backlog/import': ({ projectPath, format, text }) => {
+      backlogOf(projectPath);
+      return put(projectPath, importBacklogText({ format, text }));
+    },
+    'backlog/export': ({ projectPath }) => ({ text: formatBacklog({ tasks: backlogOf(projectPath) }) }),
+  };
+}
+
 export interface FakeHost {
   /** Answers like the real host: validated requests, failures as `{ ok: false }`. */
   handle(name: ProtocolName, request: unknown): Promise<ProtocolResult<unknown>>;
@@ -249,6 +291,7 @@ export interface FakeHost {
 export function createFakeHost(): FakeHost {
   const requests: FakeHost['requests'] = [];
   const rejected: FakeHost['rejected'] = [];
+  const answers: Handlers = { ...handlers, ...backlogHandlers(new Map()) };
   return {
     requests,
     rejected,
@@ -260,9 +303,10 @@ export function createFakeHost(): FakeHost {
         return { ok: false, error: new NightshiftError({ code: 'INVALID_REQUEST', message: parsed.error.message, hint: 'Fix the sender.' }).toJSON() };
       }
       try {
-        const handler = handlers[name] as (request: unknown) => unknown;
+        const handler = answers[name] as (request: unknown) => unknown;
         return { ok: true, value: handler(parsed.data) };
       } catch (error) {
+        if (error instanceof NightshiftError) return { ok: false, error: error.toJSON() };
         const { code = 'INTERNAL', message } = error as Error & { code?: string };
         return { ok: false, error: new NightshiftError({ code, message, hint: 'Canned data has no such record.' }).toJSON() };
       }

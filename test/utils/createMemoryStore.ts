@@ -1,6 +1,7 @@
 import type {
   AttemptRecord,
   AuditRecord,
+  BacklogTaskRecord,
   CommandRecord,
   FailureRecord,
   ModelCallRecord,
@@ -11,8 +12,10 @@ import type {
   TaskExplanation,
   TaskRunRecord,
 } from '../../src/engine/ports/Store.js';
+import { BacklogOrderError } from '../../src/engine/store/BacklogOrderError.js';
 import { StoreRecordMissingError } from '../../src/engine/store/StoreRecordMissingError.js';
 import type { RailResult } from '../../src/shared/railResultSchema.js';
+import type { TaskSpec } from '../../src/shared/taskSpecSchema.js';
 
 /** Every table, as arrays in insertion order; `seq` breaks ties the way SQLite's rowid does. */
 interface Tables {
@@ -27,6 +30,7 @@ interface Tables {
   commands: Array<CommandRecord & { seq: number }>;
   failures: Array<FailureRecord & { seq: number }>;
   audit: AuditRecord[];
+  backlog: BacklogTaskRecord[];
 }
 
 const UNFINISHED: ReadonlySet<SessionRecord['status']> = new Set(['running', 'stopped', 'blocked', 'interrupted']);
@@ -52,6 +56,7 @@ export function createMemoryStore(): Store {
     commands: [],
     failures: [],
     audit: [],
+    backlog: [],
   };
   const id = () => tables.nextId++;
   const copy = <T>(value: T): T => structuredClone(value);
@@ -77,6 +82,17 @@ export function createMemoryStore(): Store {
       if (value !== undefined) (row as Record<string, unknown>)[key] = value;
     }
   };
+  const backlogTask = (projectId: number, taskId: string) =>
+    tables.backlog.find((row) => row.projectId === projectId && row.spec.id === taskId);
+  /** What a backlog row gives back: the spec's own fields, an unset test command left out as a NULL column is. */
+  const storedSpec = ({ id: taskId, title, description, dependsOn, targetFiles, testCommand }: TaskSpec): TaskSpec => ({
+    id: taskId,
+    title,
+    description,
+    dependsOn: [...dependsOn],
+    targetFiles: [...targetFiles],
+    ...(testCommand === undefined ? {} : { testCommand }),
+  });
   const transaction = <T>(fn: () => T): T => {
     const before = copy(tables);
     try {
@@ -234,6 +250,47 @@ export function createMemoryStore(): Store {
       };
       return explanation;
     },
+
+    listBacklog: (projectId) => copy(tables.backlog.filter((row) => row.projectId === projectId).sort(byKeys((row) => row.position))),
+    saveBacklogTask: ({ projectId, spec, previousId, now }) =>
+      transaction(() => {
+        need(tables.projects.find((row) => row.id === projectId), `project ${projectId}`);
+        const existing = backlogTask(projectId, previousId ?? spec.id);
+        if (!existing && previousId !== undefined) throw new StoreRecordMissingError({ kind: 'backlog task', id: previousId });
+        if (spec.id !== (previousId ?? spec.id) && backlogTask(projectId, spec.id)) {
+          throw new Error('UNIQUE constraint failed: backlog_tasks.project_id, backlog_tasks.task_id');
+        }
+        const stored = storedSpec(spec);
+        if (existing) {
+          Object.assign(existing, { spec: stored, updatedAt: now });
+          return copy(existing);
+        }
+        const created: BacklogTaskRecord = { projectId, position: store.listBacklog(projectId).length, spec: stored, updatedAt: now };
+        tables.backlog.push(created);
+        return copy(created);
+      }),
+    deleteBacklogTask({ projectId, taskId }) {
+      const existing = backlogTask(projectId, taskId);
+      if (!existing) throw new StoreRecordMissingError({ kind: 'backlog task', id: taskId });
+      tables.backlog = tables.backlog.filter((row) => row !== existing);
+      for (const row of tables.backlog) if (row.projectId === projectId && row.position > existing.position) row.position -= 1;
+    },
+    reorderBacklog({ projectId, taskIds }) {
+      const rows = tables.backlog.filter((row) => row.projectId === projectId);
+      BacklogOrderError.check({ current: rows.map((row) => row.spec.id), taskIds });
+      for (const row of rows) row.position = taskIds.indexOf(row.spec.id);
+    },
+    replaceBacklog: ({ projectId, specs, now }) =>
+      transaction(() => {
+        need(tables.projects.find((row) => row.id === projectId), `project ${projectId}`);
+        tables.backlog = tables.backlog.filter((row) => row.projectId !== projectId);
+        return specs.map((spec, position) => {
+          if (backlogTask(projectId, spec.id)) throw new Error('UNIQUE constraint failed: backlog_tasks.project_id, backlog_tasks.task_id');
+          const created: BacklogTaskRecord = { projectId, position, spec: storedSpec(spec), updatedAt: now };
+          tables.backlog.push(created);
+          return copy(created);
+        });
+      }),
 
     transaction,
     dispose() {},

@@ -159,6 +159,16 @@ export interface AuditRecord {
   endedAt: number;
 }
 
+/** A task of a project's backlog, as kept in the database between sessions. */
+export interface BacklogTaskRecord {
+  projectId: number;
+  /** 0-based place in the backlog; positions of a project are contiguous. */
+  position: number;
+  spec: TaskSpec;
+  /** Epoch milliseconds of the last save. */
+  updatedAt: number;
+}
+
 /** Everything `nightshift explain` shows for one task run. */
 export interface TaskExplanation {
   taskRun: TaskRunRecord;
@@ -223,6 +233,35 @@ export interface Store {
   writeAudit(record: AuditRecord): void;
   listAudit(options?: { sessionId?: string }): AuditRecord[];
   explain(taskRunId: number): TaskExplanation | null;
+
+  /** A project's backlog in order. */
+  listBacklog(projectId: number): BacklogTaskRecord[];
+  /** Updates the task with `spec.id` in place, or appends it to the end of the backlog when there is none. */
+  saveBacklogTask(options: {
+    projectId: number;
+    spec: TaskSpec;
+    /**
+     * The id the task had before this save, when the save renames it; the task keeps its position.
+     * Default: `spec.id`.
+     */
+    previousId?: string;
+    /** Epoch milliseconds. */
+    now: number;
+  }): BacklogTaskRecord;
+  /** Removes a task; the ones after it move up. Throws `StoreRecordMissingError` when there is no such task. */
+  deleteBacklogTask(options: { projectId: number; taskId: string }): void;
+  /**
+   * Puts the backlog in the given order. `taskIds` must name every task of the backlog exactly once, else
+   * `BacklogOrderError` and nothing changes.
+   */
+  reorderBacklog(options: { projectId: number; taskIds: readonly string[] }): void;
+  /** Replaces the whole backlog with `specs`, in their order, in one transaction (an import). */
+  replaceBacklog(options: {
+    projectId: number;
+    specs: readonly TaskSpec[];
+    /** Epoch milliseconds. */
+    now: number;
+  }): BacklogTaskRecord[];
 
   transaction<T>(fn: () => T): T;
   dispose(): void;

@@ -13,6 +13,7 @@ import type { TaskStatus } from '../../shared/taskStatus.js';
 import type {
   AttemptRecord,
   AuditRecord,
+  BacklogTaskRecord,
   CommandRecord,
   FailureRecord,
   ModelCallRecord,
@@ -24,6 +25,7 @@ import type {
   TaskExplanation,
   TaskRunRecord,
 } from '../ports/Store.js';
+import { BacklogOrderError } from './BacklogOrderError.js';
 import { StoreCorruptError } from './StoreCorruptError.js';
 import { StoreOutdatedError } from './StoreOutdatedError.js';
 import { StoreRecordMissingError } from './StoreRecordMissingError.js';
@@ -295,6 +297,19 @@ interface TaskRunRow {
   ended_at: number | null;
 }
 
+interface BacklogTaskRow {
+  id: number;
+  project_id: number;
+  position: number;
+  task_id: string;
+  title: string;
+  description: string;
+  depends_on: string;
+  target_files: string;
+  test_command: string | null;
+  updated_at: number;
+}
+
 interface AttemptRow {
   id: number;
   task_run_id: number;
@@ -472,6 +487,20 @@ const toFailure = (row: FailureRow): FailureRecord => ({
   at: row.at,
 });
 
+const toBacklogTask = (row: BacklogTaskRow): BacklogTaskRecord => ({
+  projectId: row.project_id,
+  position: row.position,
+  spec: {
+    id: row.task_id,
+    title: row.title,
+    description: row.description,
+    dependsOn: JSON.parse(row.depends_on) as string[],
+    targetFiles: JSON.parse(row.target_files) as string[],
+    ...(row.test_command === null ? {} : { testCommand: row.test_command }),
+  },
+  updatedAt: row.updated_at,
+});
+
 const flag = (value: boolean): number => (value ? 1 : 0);
 
 /** Column -> value pairs of a patch, leaving out fields the caller did not set. */
@@ -587,7 +616,44 @@ function buildStore(db: Database.Database): Store {
        ORDER BY started_at, task_run_id`,
     ),
     auditByTaskRun: db.prepare<[number], { record: string }>('SELECT record FROM audit_records WHERE task_run_id = ?'),
+    backlog: db.prepare<[number], BacklogTaskRow>('SELECT * FROM backlog_tasks WHERE project_id = ? ORDER BY position'),
+    backlogTask: db.prepare<[number, string], BacklogTaskRow>('SELECT * FROM backlog_tasks WHERE project_id = ? AND task_id = ?'),
+    insertBacklogTask: db.prepare<unknown[], BacklogTaskRow>(
+      `INSERT INTO backlog_tasks
+         (project_id, position, task_id, title, description, depends_on, target_files, test_command, updated_at)
+       VALUES (@projectId, (SELECT COUNT(*) FROM backlog_tasks WHERE project_id = @projectId),
+               @taskId, @title, @description, @dependsOn, @targetFiles, @testCommand, @now)
+       RETURNING *`,
+    ),
+    updateBacklogTask: db.prepare<unknown[], BacklogTaskRow>(
+      `UPDATE backlog_tasks SET
+         task_id = @taskId, title = @title, description = @description, depends_on = @dependsOn,
+         target_files = @targetFiles, test_command = @testCommand, updated_at = @now
+       WHERE project_id = @projectId AND task_id = @previousId
+       RETURNING *`,
+    ),
+    deleteBacklogTask: db.prepare<[number, string], { position: number }>(
+      'DELETE FROM backlog_tasks WHERE project_id = ? AND task_id = ? RETURNING position',
+    ),
+    closeBacklogGap: db.prepare<[number, number], void>(
+      'UPDATE backlog_tasks SET position = position - 1 WHERE project_id = ? AND position > ?',
+    ),
+    positionBacklogTask: db.prepare<[number, number, string], void>(
+      'UPDATE backlog_tasks SET position = ? WHERE project_id = ? AND task_id = ?',
+    ),
+    clearBacklog: db.prepare<[number], void>('DELETE FROM backlog_tasks WHERE project_id = ?'),
   };
+
+  const backlogColumns = (projectId: number, spec: TaskSpec, now: number) => ({
+    projectId,
+    taskId: spec.id,
+    title: spec.title,
+    description: spec.description,
+    dependsOn: JSON.stringify(spec.dependsOn),
+    targetFiles: JSON.stringify(spec.targetFiles),
+    testCommand: spec.testCommand ?? null,
+    now,
+  });
 
   const transaction = <T>(fn: () => T): T => db.transaction(fn)();
 
@@ -809,6 +875,39 @@ function buildStore(db: Database.Database): Store {
           failures: statements.failuresByTaskRun.all(taskRunId).map(toFailure),
           audit: audit ? (JSON.parse(audit.record) as AuditRecord) : null,
         };
+      }),
+
+    listBacklog: (projectId) => statements.backlog.all(projectId).map(toBacklogTask),
+
+    saveBacklogTask: ({ projectId, spec, previousId, now }) =>
+      transaction(() => {
+        const columns = backlogColumns(projectId, spec, now);
+        if (previousId !== undefined) {
+          const renamed = statements.updateBacklogTask.get({ ...columns, previousId });
+          if (!renamed) throw new StoreRecordMissingError({ kind: 'backlog task', id: previousId });
+          return toBacklogTask(renamed);
+        }
+        const updated = statements.updateBacklogTask.get({ ...columns, previousId: spec.id });
+        return toBacklogTask(updated ?? statements.insertBacklogTask.get(columns)!);
+      }),
+
+    deleteBacklogTask: ({ projectId, taskId }) =>
+      transaction(() => {
+        const deleted = statements.deleteBacklogTask.get(projectId, taskId);
+        if (!deleted) throw new StoreRecordMissingError({ kind: 'backlog task', id: taskId });
+        statements.closeBacklogGap.run(projectId, deleted.position);
+      }),
+
+    reorderBacklog: ({ projectId, taskIds }) =>
+      transaction(() => {
+        BacklogOrderError.check({ current: statements.backlog.all(projectId).map((row) => row.task_id), taskIds });
+        taskIds.forEach((taskId, position) => statements.positionBacklogTask.run(position, projectId, taskId));
+      }),
+
+    replaceBacklog: ({ projectId, specs, now }) =>
+      transaction(() => {
+        statements.clearBacklog.run(projectId);
+        return specs.map((spec) => toBacklogTask(statements.insertBacklogTask.get(backlogColumns(projectId, spec, now))!));
       }),
 
     transaction,

@@ -196,4 +196,25 @@ export const migrations: ReadonlyArray<{
       CREATE INDEX sessions_by_project ON sessions (project_id, started_at);
     `,
   },
+  {
+    name: 'backlog tasks kept per project',
+    sql: `
+      -- position is the task's 0-based place in the project's backlog; it is kept contiguous by the store,
+      -- so no UNIQUE on it (a reorder rewrites every row's position one by one).
+      CREATE TABLE backlog_tasks (
+        id           INTEGER PRIMARY KEY,
+        project_id   INTEGER NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        position     INTEGER NOT NULL CHECK (position >= 0),
+        task_id      TEXT    NOT NULL,
+        title        TEXT    NOT NULL,
+        description  TEXT    NOT NULL DEFAULT '',
+        depends_on   TEXT    NOT NULL DEFAULT '[]', -- JSON array of task ids
+        target_files TEXT    NOT NULL DEFAULT '[]', -- JSON array of paths
+        test_command TEXT,
+        updated_at   INTEGER NOT NULL,
+        UNIQUE (project_id, task_id)
+      );
+      CREATE INDEX backlog_tasks_by_position ON backlog_tasks (project_id, position);
+    `,
+  },
 ];

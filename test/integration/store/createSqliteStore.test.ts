@@ -60,6 +60,7 @@ describe('createSqliteStore', () => {
     expect(tables).toEqual([
       'attempts',
       'audit_records',
+      'backlog_tasks',
       'commands',
       'failures',
       'gate_results',
@@ -69,6 +70,17 @@ describe('createSqliteStore', () => {
       'sessions',
       'task_runs',
     ]);
+  });
+
+  it('drops a project\'s backlog with the project', () => {
+    const { store, path } = openStore();
+    const calc = store.upsertProject({ path: '/repos/calc', name: 'calc', now: 1 });
+    const web = store.upsertProject({ path: '/repos/web', name: 'web', now: 1 });
+    store.replaceBacklog({ projectId: calc.id, specs: [sampleSpec('T1'), sampleSpec('T2')], now: 2 });
+    store.replaceBacklog({ projectId: web.id, specs: [sampleSpec('W1')], now: 2 });
+    const db = rawConnection(path);
+    db.prepare('DELETE FROM projects WHERE id = ?').run(calc.id);
+    expect(db.prepare('SELECT project_id, task_id FROM backlog_tasks').all()).toEqual([{ project_id: web.id, task_id: 'W1' }]);
   });
 
   it('upserts projects by path, keeping the id and creation time', () => {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AuditRecord, CommandRecord, FailureRecord, ModelCallRecord, Store } from '../../../src/engine/ports/Store.js';
 import type { RailResult } from '../../../src/shared/railResultSchema.js';
+import { BacklogOrderError } from '../../../src/engine/store/BacklogOrderError.js';
 import { StoreRecordMissingError } from '../../../src/engine/store/StoreRecordMissingError.js';
 import { createSqliteStore } from '../../../src/engine/store/createSqliteStore.js';
 import { createMemoryStore } from '../../utils/createMemoryStore.js';
@@ -423,5 +424,58 @@ describe.each(stores)('Store contract: $name', ({ open }) => {
       const result = store.transaction(() => store.addTaskRuns(session.id, [sampleSpec('T1'), sampleSpec('T2')]).length);
       expect(result).toBe(2);
       expect(store.listTaskRuns(session.id)).toHaveLength(2);
+    });
+
+    it('keeps a backlog per project: appends new tasks, updates by id in place, renames keeping the position', () => {
+      const { store } = openStore();
+      const calc = store.upsertProject({ path: '/repos/calc', name: 'calc', now: 1 });
+      const web = store.upsertProject({ path: '/repos/web', name: 'web', now: 1 });
+      expect(store.listBacklog(calc.id)).toEqual([]);
+      const first = store.saveBacklogTask({ projectId: calc.id, spec: sampleSpec('T1', { testCommand: 'pytest -q' }), now: 10 });
+      expect(first).toEqual({ projectId: calc.id, position: 0, spec: sampleSpec('T1', { testCommand: 'pytest -q' }), updatedAt: 10 });
+      store.saveBacklogTask({ projectId: calc.id, spec: sampleSpec('T2', { dependsOn: ['T1'] }), now: 11 });
+      store.saveBacklogTask({ projectId: web.id, spec: sampleSpec('W1'), now: 12 });
+
+      const edited = store.saveBacklogTask({ projectId: calc.id, spec: sampleSpec('T1', { title: 'Divide', targetFiles: [] }), now: 20 });
+      expect(edited).toEqual({ projectId: calc.id, position: 0, spec: sampleSpec('T1', { title: 'Divide', targetFiles: [] }), updatedAt: 20 });
+      const renamed = store.saveBacklogTask({ projectId: calc.id, spec: sampleSpec('T2b'), previousId: 'T2', now: 21 });
+      expect(renamed.position).toBe(1);
+      expect(store.listBacklog(calc.id).map((task) => task.spec.id)).toEqual(['T1', 'T2b']);
+      expect(store.listBacklog(web.id)).toEqual([{ projectId: web.id, position: 0, spec: sampleSpec('W1'), updatedAt: 12 }]);
+      expect(() => store.saveBacklogTask({ projectId: calc.id, spec: sampleSpec('T9'), previousId: 'T404', now: 22 })).toThrow(StoreRecordMissingError);
+      expect(() => store.saveBacklogTask({ projectId: calc.id, spec: sampleSpec('T1'), previousId: 'T2b', now: 22 })).toThrow(/UNIQUE/);
+      expect(() => store.saveBacklogTask({ projectId: 987_654, spec: sampleSpec('T1'), now: 22 })).toThrow(/FOREIGN KEY/);
+      expect(store.listBacklog(calc.id).map((task) => task.spec.id)).toEqual(['T1', 'T2b']);
+    });
+
+    it('deletes backlog tasks closing the gap, and reorders only with every task named once', () => {
+      const { store } = openStore();
+      const project = store.upsertProject({ path: '/repos/calc', name: 'calc', now: 1 });
+      for (const id of ['A', 'B', 'C', 'D']) store.saveBacklogTask({ projectId: project.id, spec: sampleSpec(id), now: 5 });
+      store.deleteBacklogTask({ projectId: project.id, taskId: 'B' });
+      expect(store.listBacklog(project.id).map((task) => [task.spec.id, task.position])).toEqual([['A', 0], ['C', 1], ['D', 2]]);
+      expect(() => store.deleteBacklogTask({ projectId: project.id, taskId: 'B' })).toThrow(StoreRecordMissingError);
+
+      store.reorderBacklog({ projectId: project.id, taskIds: ['D', 'A', 'C'] });
+      expect(store.listBacklog(project.id).map((task) => [task.spec.id, task.position])).toEqual([['D', 0], ['A', 1], ['C', 2]]);
+      for (const taskIds of [['D', 'A'], ['D', 'A', 'C', 'X'], ['D', 'A', 'C', 'A']]) {
+        expect(() => store.reorderBacklog({ projectId: project.id, taskIds })).toThrow(BacklogOrderError);
+      }
+      store.saveBacklogTask({ projectId: project.id, spec: sampleSpec('E'), now: 6 });
+      expect(store.listBacklog(project.id).map((task) => [task.spec.id, task.position])).toEqual([['D', 0], ['A', 1], ['C', 2], ['E', 3]]);
+    });
+
+    it('replaces a backlog in one go, and keeps the old one when the new one is refused', () => {
+      const { store } = openStore();
+      const project = store.upsertProject({ path: '/repos/calc', name: 'calc', now: 1 });
+      store.saveBacklogTask({ projectId: project.id, spec: sampleSpec('OLD'), now: 5 });
+      const replaced = store.replaceBacklog({ projectId: project.id, specs: [sampleSpec('T2'), sampleSpec('T1', { dependsOn: ['T2'] })], now: 7 });
+      expect(replaced).toEqual([
+        { projectId: project.id, position: 0, spec: sampleSpec('T2'), updatedAt: 7 },
+        { projectId: project.id, position: 1, spec: sampleSpec('T1', { dependsOn: ['T2'] }), updatedAt: 7 },
+      ]);
+      expect(store.listBacklog(project.id)).toEqual(replaced);
+      expect(() => store.replaceBacklog({ projectId: project.id, specs: [sampleSpec('X'), sampleSpec('X')], now: 8 })).toThrow(/UNIQUE/);
+      expect(store.listBacklog(project.id)).toEqual(replaced);
     });
 });
