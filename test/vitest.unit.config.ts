@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -5,6 +6,8 @@ import { defineConfig } from 'vitest/config';
  * the default worker count. `npm test` runs everything.
  */
 export default defineConfig({
+  // Compiles the renderer's runes (`*.svelte.ts` state classes) so their unit tests run without a browser.
+  plugins: [svelte({ configFile: false })],
   test: {
     root: new URL('..', import.meta.url).pathname,
     include: ['test/unit/**/*.test.ts'],
