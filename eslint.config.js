@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
  * The layers under src/ and which others each may import (README, Architecture). `assembly` is the
  * composition root, the one place that wires engine, runtime and sandbox together.
  */
-const LAYERS = ['shared', 'node', 'engine', 'runtime', 'sandbox', 'assembly', 'cli', 'main', 'preload', 'renderer'];
+const LAYERS = ['shared', 'node', 'engine', 'runtime', 'sandbox', 'assembly', 'host', 'cli', 'main', 'preload', 'renderer'];
 const ALLOWED = {
   shared: [],
   node: ['shared'],
@@ -17,8 +17,9 @@ const ALLOWED = {
   runtime: ['shared', 'node'],
   sandbox: ['shared', 'node'],
   assembly: ['shared', 'node', 'engine', 'runtime', 'sandbox'],
-  cli: ['shared', 'node', 'engine', 'runtime', 'sandbox', 'assembly'],
-  main: ['shared', 'node', 'engine', 'runtime', 'sandbox', 'assembly', 'cli', 'preload'],
+  host: ['shared', 'node', 'engine', 'runtime', 'sandbox', 'assembly'],
+  cli: ['shared', 'node', 'engine', 'runtime', 'sandbox', 'assembly', 'host'],
+  main: ['shared', 'node', 'engine', 'runtime', 'sandbox', 'assembly', 'host', 'cli', 'preload'],
   preload: ['shared'],
   renderer: ['shared'],
 };

@@ -13,6 +13,7 @@ import { registerRunCommand } from './commands/registerRunCommand.js';
 import { registerSandboxBuildCommand } from './commands/registerSandboxBuildCommand.js';
 import { registerSandboxCommand } from './commands/registerSandboxCommand.js';
 import { registerSandboxSetupCommand } from './commands/registerSandboxSetupCommand.js';
+import { registerServeCommand } from './commands/registerServeCommand.js';
 import { registerStatusCommand } from './commands/registerStatusCommand.js';
 import { closedOutput } from './closedOutput.js';
 import { readPackageVersion } from './readPackageVersion.js';
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   registerGateCommand(program);
   registerImportPrdCommand(program);
   registerDemoCommand(program);
+  registerServeCommand(program);
   const sandboxGroup = registerSandboxCommand(program);
   registerSandboxBuildCommand(sandboxGroup);
   registerSandboxSetupCommand(sandboxGroup);

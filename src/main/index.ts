@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type IpcMainInvokeEvent } from 'electron';
 import { NightshiftError } from '../shared/NightshiftError.js';
 import { eventChannel, protocolChannel, protocolNames } from '../shared/protocol.js';
-import { createMainHost, type MainHost } from './createMainHost.js';
+import { createMainHost, type MainHost } from '../host/createMainHost.js';
 import { electronNativeBinding } from './electronNativeBinding.js';
 
 // The main process only supervises: it owns the window and routes each protocol message to the host,

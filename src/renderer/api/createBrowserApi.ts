@@ -17,15 +17,19 @@ import type { NightshiftApi } from './NightshiftApi.js';
 export function createBrowserApi(options: {
   /** Origin (and optional path prefix) of the host, e.g. `http://127.0.0.1:4000`; no trailing slash needed. */
   baseUrl: string;
+  /** Access token `nightshift serve` requires. Default: the `token` query parameter of the page's own URL. */
+  token?: string;
 }): NightshiftApi {
   const base = options.baseUrl.replace(/\/+$/, '');
+  const token = options.token ?? new URLSearchParams(globalThis.location?.search ?? '').get('token');
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
   const listeners = new Set<(event: EngineEvent) => void>();
   let source: EventSource | null = null;
 
   async function invoke<K extends ProtocolName>(name: K, request: ProtocolRequest<K>): Promise<ProtocolResponse<K>> {
     let response: Response;
     try {
-      response = await fetch(`${base}${protocolHttpPath(name)}`, {
+      response = await fetch(`${base}${protocolHttpPath(name)}${query}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify(request),
@@ -49,7 +53,7 @@ export function createBrowserApi(options: {
   const onEvent: NightshiftApi['onEvent'] = (listener) => {
     listeners.add(listener);
     if (!source) {
-      source = new EventSource(`${base}${eventHttpPath}`);
+      source = new EventSource(`${base}${eventHttpPath}${query}`);
       source.addEventListener('message', (message) => {
         const event = parseEvent(message.data);
         if (event) for (const each of listeners) each(event);

@@ -5,7 +5,7 @@ import { importPrd } from '../../../src/engine/backlog/importPrd.js';
 import { parseBacklog } from '../../../src/engine/backlog/parseBacklog.js';
 import { createSqliteStore } from '../../../src/engine/store/createSqliteStore.js';
 import { openDataDir } from '../../../src/engine/store/openDataDir.js';
-import { createMainHost, type MainHost } from '../../../src/main/createMainHost.js';
+import { createMainHost, type MainHost } from '../../../src/host/createMainHost.js';
 import type { NightshiftErrorData } from '../../../src/shared/NightshiftErrorData.js';
 import type { ProtocolResult } from '../../../src/shared/protocol.js';
 import type { TaskSpec } from '../../../src/shared/taskSpecSchema.js';

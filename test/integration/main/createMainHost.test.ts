@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AuditRecord } from '../../../src/engine/ports/Store.js';
 import { createSqliteStore } from '../../../src/engine/store/createSqliteStore.js';
 import { openDataDir } from '../../../src/engine/store/openDataDir.js';
-import { createMainHost, type MainHost } from '../../../src/main/createMainHost.js';
+import { createMainHost, type MainHost } from '../../../src/host/createMainHost.js';
 import type { EngineEvent } from '../../../src/shared/engineEventSchema.js';
 import type { ProtocolName, ProtocolResult } from '../../../src/shared/protocol.js';
 import { createGitRepo } from '../../utils/createGitRepo.js';

@@ -66,4 +66,18 @@ describe('the layer rules in eslint.config.js', () => {
     expect(await layerErrors('src/main/x.ts', "import { a } from '../renderer/a.js';\nexport const b = a;\n")).toHaveLength(1);
     expect(await layerErrors('src/main/x.ts', "import { app } from 'electron';\nimport { a } from '../engine/a.js';\nexport const b = [app, a];\n")).toEqual([]);
   });
+
+  it('let the CLI and main use src/host, and keep it from the CLI, main, Electron and the window', async () => {
+    const useHost = "import { createMainHost } from '../host/createMainHost.js';\nexport const h = createMainHost;\n";
+    expect(await layerErrors('src/cli/x.ts', useHost)).toEqual([]);
+    expect(await layerErrors('src/main/x.ts', useHost)).toEqual([]);
+    expect(await layerErrors('src/renderer/x.ts', useHost)).toHaveLength(1);
+    expect(await layerErrors('src/preload/x.ts', useHost)).toHaveLength(1);
+    expect(await layerErrors('src/host/x.ts', "import { a } from '../cli/a.js';\nexport const b = a;\n")).toEqual([
+      expect.stringContaining('src/host may import only'),
+    ]);
+    expect(await layerErrors('src/host/x.ts', "import { a } from '../main/a.js';\nexport const b = a;\n")).toHaveLength(1);
+    expect(await layerErrors('src/host/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toHaveLength(1);
+    expect(await layerErrors('src/host/x.ts', "import { a } from '../assembly/a.js';\nimport { b } from '../engine/b.js';\nexport const c = [a, b];\n")).toEqual([]);
+  });
 });

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { CliUsageError } from '../CliUsageError.js';
+
+/** `nightshift serve`: the app in a browser, from a server on 127.0.0.1 guarded by an access token. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the app to a browser on 127.0.0.1 (reach it from another machine over an SSH tunnel)')
+    .option('--port <n>', 'port on 127.0.0.1; 0 picks a free one', (value) => parsePort(value), 0)
+    .option('--project <dir>', 'open this project at start')
+    .option('--data-dir <dir>', 'where Nightshift keeps its database')
+    .option('--renderer-dir <dir>', 'the built renderer to serve (default: out/renderer of this install)')
+    .action(async (flags: { port: number; project?: string; dataDir?: string; rendererDir?: string }) => {
+      const { randomBytes } = await import('node:crypto');
+      const { existsSync } = await import('node:fs');
+      const { join, resolve } = await import('node:path');
+      const { fileURLToPath } = await import('node:url');
+      const { findPackageRoot } = await import('../../node/findPackageRoot.js');
+      const { createMainHost } = await import('../../host/createMainHost.js');
+      const { startProtocolServer } = await import('../../host/startProtocolServer.js');
+      const { RendererNotBuiltError } = await import('../RendererNotBuiltError.js');
+
+      const packageRoot = findPackageRoot({ from: fileURLToPath(new URL('.', import.meta.url)) });
+      const staticDir = resolve(flags.rendererDir ?? join(packageRoot ?? process.cwd(), 'out', 'renderer'));
+      if (!existsSync(join(staticDir, 'index.html'))) throw new RendererNotBuiltError({ dir: staticDir, packageRoot });
+
+      const host = createMainHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
+      try {
+        if (flags.project !== undefined) {
+          const opened = await host.handle('project/open', { path: resolve(flags.project) });
+          if (!opened.ok) {
+            throw new CliUsageError({ message: `--project: ${opened.error.message}`, hint: opened.error.hint, context: { project: flags.project } });
+          }
+          process.stdout.write(`Project: ${opened.value.path}\n`);
+        }
+        // 128 bits: the token is the only thing between any local process (or web page) and the host.
+        const token = randomBytes(16).toString('base64url');
+        const server = await startProtocolServer({ staticDir, token, port: flags.port, handle: (name, request) => host.handle(name, request) });
+        const stopEvents = host.onEvent((event) => server.push(event));
+        process.stdout.write(`Nightshift is served at ${server.url}\nPress Ctrl-C to stop.\n`);
+        await new Promise<void>((resolveStop) => {
+          process.once('SIGINT', resolveStop);
+          process.once('SIGTERM', resolveStop);
+        });
+        stopEvents();
+        await server.close();
+        process.stdout.write('Stopped.\n');
+      } finally {
+        host.dispose();
+      }
+    });
+}
+
+function parsePort(value: string): number {
+  const port = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(port) || port > 65535) {
+    throw new CliUsageError({ message: `--port must be a whole number from 0 to 65535, not "${value}".`, hint: 'For example --port 8080, or --port 0 for a free one.', context: { flag: '--port', value } });
+  }
+  return port;
+}
