@@ -7,9 +7,15 @@ import { ProjectImageError } from './ProjectImageError.js';
 import { imageExists } from './imageExists.js';
 
 /** Builds tried before giving up. */
-const BUILD_ATTEMPTS = 2;
+const BUILD_ATTEMPTS = 3;
 /** apt's words for a package the mirror does not have. */
 const UNAVAILABLE = [/Unable to locate package (\S+)/g, /Package '?([^' ]+)'? has no installation candidate/g];
+/**
+ * apt's words for an index or package it could not download. Then every package reads as "unable to
+ * locate", because the package lists are missing, so the mirror is the problem, not the names.
+ */
+const MIRROR_TROUBLE =
+  /Failed to fetch|Temporary failure resolving|Could not resolve|Could not connect|Unable to connect|Connection timed out|Connection failed|Some index files failed to download|Hash Sum mismatch|File has unexpected size/;
 
 /**
  * Makes sure the project's image layer exists: `baseImage` plus the Debian `packages`, installed by apt from
@@ -37,17 +43,19 @@ export async function ensureProjectImage(options: {
   progress(`Building ${image}: ${options.baseImage} with ${packages.join(', ')}`);
   let log: string[] = [];
   let failure: string | null = null;
-  // A second try: under load a build can fail for reasons of the daemon or the mirror, not the packages
-  // (seen in parallel test runs); a package the mirror lacks is final.
+  // More tries: a build can fail for reasons of the daemon or the mirror, not the packages (several builds
+  // at once fetch from the same mirror); a package that a complete package list lacks is final.
   for (let attempt = 1; attempt <= BUILD_ATTEMPTS; attempt += 1) {
     ({ log, failure } = await buildLayer({ docker, image, baseImage: options.baseImage, packages, progress }));
     if (failure === null && (await imageExists(docker, image))) {
       progress(`Built ${image}`);
       return { image, built: true };
     }
-    if (unavailablePackages(log, packages).length > 0) break;
+    if (!mirrorTrouble(log) && unavailablePackages(log, packages).length > 0) break;
+    if (attempt < BUILD_ATTEMPTS) progress(`The build failed (${failure ?? 'no image was produced'}); trying again.`);
   }
-  const unavailable = unavailablePackages(log, packages);
+  const trouble = mirrorTrouble(log);
+  const unavailable = trouble ? [] : unavailablePackages(log, packages);
   const tail = log.slice(-20);
   if (unavailable.length > 0) {
     throw new ProjectImageError({
@@ -64,7 +72,7 @@ export async function ensureProjectImage(options: {
     code: 'PROJECT_IMAGE_BUILD_FAILED',
     image,
     packages,
-    problem: `the project's sandbox image (${options.baseImage} with ${packages.join(', ')}) could not be built: ${failure ?? 'no image was produced'}`,
+    problem: `the project's sandbox image (${options.baseImage} with ${packages.join(', ')}) could not be built: ${trouble ? `the Debian mirror could not be read (${trouble})` : (failure ?? 'no image was produced')}`,
     hint: 'The build installs packages from the Debian mirror: check that the Docker daemon can reach it (NIGHTSHIFT_DEBIAN_MIRROR for the offline base).',
     buildLog: tail,
   });
@@ -88,7 +96,8 @@ async function buildLayer(options: {
       [
         `FROM ${options.baseImage}`,
         'USER root',
-        `RUN apt-get update && apt-get install -y --no-install-recommends ${packages.join(' ')} && apt-get clean && rm -rf /var/lib/apt/lists/*`,
+        // apt retries a download that failed on its own before the build counts as failed.
+        `RUN apt-get -o Acquire::Retries=3 update && apt-get -o Acquire::Retries=3 install -y --no-install-recommends ${packages.join(' ')} && apt-get clean && rm -rf /var/lib/apt/lists/*`,
         '',
       ].join('\n'),
     );
@@ -124,4 +133,9 @@ async function buildLayer(options: {
 
 function unavailablePackages(log: string[], packages: string[]): string[] {
   return [...new Set(UNAVAILABLE.flatMap((pattern) => [...log.join('\n').matchAll(pattern)].map((match) => match[1]!)))].filter((name) => packages.includes(name));
+}
+
+/** The first line of the build log that says the mirror could not be read, or null. */
+function mirrorTrouble(log: string[]): string | null {
+  return log.find((line) => MIRROR_TROUBLE.test(line)) ?? null;
 }

@@ -4,6 +4,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { createSandboxFactory } from '../../../../src/sandbox/createSandboxFactory.js';
 import { createDockerSandbox } from '../../../../src/sandbox/docker/createDockerSandbox.js';
 import { ensureProjectImage } from '../../../../src/sandbox/docker/ensureProjectImage.js';
+import { ProjectImageError } from '../../../../src/sandbox/docker/ProjectImageError.js';
 import { ensureSandboxImage } from '../../../../src/sandbox/docker/ensureSandboxImage.js';
 import type { StackProfile } from '../../../../src/shared/StackProfile.js';
 import { projectConfigSchema } from '../../../../src/shared/projectConfigSchema.js';
@@ -50,7 +51,8 @@ describe.skipIf(!docker)(dockerSkipNote(found, 'project image layer'), () => {
   it('names a package the Debian mirror does not have as an environment problem', async () => {
     const { image: base } = await ensureSandboxImage({ docker: docker!, stack: 'python' });
     const error = await ensureProjectImage({ docker: docker!, baseImage: base, packages: ['python3-flask', 'python3-no-such-package-nightshift'] }).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({
+    // On a failure, the whole error (with the build log's tail) is the message: it says what the daemon did.
+    expect(error, JSON.stringify(error instanceof ProjectImageError ? error.toJSON() : String(error))).toMatchObject({
       code: 'SANDBOX_PACKAGE_UNAVAILABLE',
       message: expect.stringMatching(/^Environment problem: the Debian package python3-no-such-package-nightshift is not available/),
       context: { failureType: 'environment', unavailable: ['python3-no-such-package-nightshift'] },
