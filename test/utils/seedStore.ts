@@ -1,6 +1,6 @@
 import type { RailResult } from '../../src/shared/railResultSchema.js';
 import type { TaskSpec } from '../../src/shared/taskSpecSchema.js';
-import type { ProjectRecord, SessionRecord, Store, TaskRunRecord } from '../../src/engine/ports/Store.js';
+import type { AuditRecord, ProjectRecord, SessionRecord, Store, TaskRunRecord } from '../../src/engine/ports/Store.js';
 
 export const sampleModels: SessionRecord['models'] = {
   brain: { model: 'qwen3:32b', backend: 'ollama' },
@@ -52,4 +52,28 @@ export function seedStore(options: {
   });
   const taskRuns = store.addTaskRuns(session.id, (options.taskIds ?? ['T1', 'T2']).map((id) => sampleSpec(id)));
   return { project, session, taskRuns };
+}
+
+/** An audit record with every field set; `overrides` names the task run it belongs to. */
+export function sampleAudit(overrides: Partial<AuditRecord> & Pick<AuditRecord, 'taskRunId' | 'sessionId' | 'taskId'>): AuditRecord {
+  return {
+    title: `Task ${overrides.taskId}`,
+    project: '/repos/calc',
+    branch: `nightshift/${overrides.sessionId}`,
+    models: sampleModels,
+    sandbox: { kind: 'local', isolated: false },
+    status: 'done',
+    decision: 'COMMIT',
+    reason: 'all rails passed, reviewer GO',
+    attempts: 2,
+    railsFired: { suite: 1 },
+    reviewVerdict: 'GO',
+    askVerified: true,
+    filesChanged: ['src/math.ts', 'test/math.test.ts'],
+    testsAdded: ['test/math.test.ts'],
+    commit: 'c'.repeat(40),
+    startedAt: 1_700_000_001_000,
+    endedAt: 1_700_000_009_000,
+    ...overrides,
+  };
 }

@@ -1,46 +1,23 @@
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { AuditRecord, CommandRecord, FailureRecord, ModelCallRecord, Store } from '../../../src/engine/ports/Store.js';
+import type { CommandRecord, FailureRecord, ModelCallRecord, Store } from '../../../src/engine/ports/Store.js';
 import type { RailResult } from '../../../src/shared/railResultSchema.js';
 import { BacklogOrderError } from '../../../src/engine/store/BacklogOrderError.js';
 import { StoreRecordMissingError } from '../../../src/engine/store/StoreRecordMissingError.js';
 import { createSqliteStore } from '../../../src/engine/store/createSqliteStore.js';
 import { createMemoryStore } from '../../utils/createMemoryStore.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
-import { sampleModels, sampleRails, sampleSpec, seedStore } from '../../utils/seedStore.js';
+import { sampleAudit, sampleModels, sampleRails, sampleSpec, seedStore } from '../../utils/seedStore.js';
 
 /**
- * The Store port's contract: the same assertions (a representative subset of createSqliteStore.test.ts) against
- * the real SQLite store and the in-memory fake the fast loop tests use, so the fake cannot drift from it.
+ * The Store port's contract: the same assertions against the real SQLite store and the in-memory fake the
+ * fast loop tests use, so the fake cannot drift from it. What only SQLite has (the file, WAL, migrations,
+ * foreign-key cascades, indexes) is tested in createSqliteStore.test.ts.
  */
 const stores: Array<{ name: string; open: () => Store }> = [
   { name: 'createSqliteStore', open: () => createSqliteStore({ path: join(makeTempDir(), 'nightshift.db') }) },
   { name: 'createMemoryStore', open: () => createMemoryStore() },
 ];
-
-function sampleAudit(overrides: Partial<AuditRecord> & Pick<AuditRecord, 'taskRunId' | 'sessionId' | 'taskId'>): AuditRecord {
-  return {
-    title: `Task ${overrides.taskId}`,
-    project: '/repos/calc',
-    branch: `nightshift/${overrides.sessionId}`,
-    models: sampleModels,
-    sandbox: { kind: 'local', isolated: false },
-    status: 'done',
-    decision: 'COMMIT',
-    reason: 'all rails passed, reviewer GO',
-    attempts: 2,
-    railsFired: { suite: 1 },
-    reviewVerdict: 'GO',
-    askVerified: true,
-    filesChanged: ['src/math.ts', 'test/math.test.ts'],
-    testsAdded: ['test/math.test.ts'],
-    commit: 'c'.repeat(40),
-    startedAt: 1_700_000_001_000,
-    endedAt: 1_700_000_009_000,
-    ...overrides,
-  };
-}
-
 
 describe.each(stores)('Store contract: $name', ({ open }) => {
   function openStore(): { store: Store } {
