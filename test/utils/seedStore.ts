@@ -1,6 +1,6 @@
 import type { RailResult } from '../../src/shared/railResultSchema.js';
 import type { TaskSpec } from '../../src/shared/taskSpecSchema.js';
-import type { AuditRecord, ProjectRecord, SessionRecord, Store, TaskRunRecord } from '../../src/engine/ports/Store.js';
+import type { AttemptRecord, AuditRecord, ProjectRecord, SessionRecord, Store, TaskRunRecord } from '../../src/engine/ports/Store.js';
 
 export const sampleModels: SessionRecord['models'] = {
   brain: { model: 'qwen3:32b', backend: 'ollama' },
@@ -76,4 +76,9 @@ export function sampleAudit(overrides: Partial<AuditRecord> & Pick<AuditRecord, 
     endedAt: 1_700_000_009_000,
     ...overrides,
   };
+}
+
+/** Attempt `number` of task run 1 that ended with `decision`, the other fields empty. */
+export function sampleAttempt(number: number, decision: AttemptRecord['decision']): AttemptRecord {
+  return { id: number, taskRunId: 1, number, decision, failureType: null, fingerprint: null, feedback: '', startedAt: 0, endedAt: 0 };
 }

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { attemptBudget } from '../../../src/engine/loop/attemptBudget.js';
-import type { AttemptRecord } from '../../../src/engine/ports/Store.js';
-
-const attempt = (number: number, decision: AttemptRecord['decision']): AttemptRecord => ({
-  id: number,
-  taskRunId: 1,
-  number,
-  decision,
-  failureType: null,
-  fingerprint: null,
-  feedback: '',
-  startedAt: 0,
-  endedAt: 0,
-});
+import { sampleAttempt as attempt } from '../../utils/seedStore.js';
 
 describe('attemptBudget', () => {
   it('starts at attempt 1 with the full budget', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../../src/shared/decision.js';
 import { attemptBudget } from '../../../src/engine/loop/attemptBudget.js';
 import { decide } from '../../../src/engine/loop/decide.js';
-import type { AttemptRecord } from '../../../src/engine/ports/Store.js';
+import { sampleAttempt } from '../../utils/seedStore.js';
 
 describe('decide', () => {
   const cases: Array<{ name: string; passed: boolean; repeats: number; attempt: number; limit: number; expected: Decision }> = [
@@ -24,18 +24,7 @@ describe('decide', () => {
   });
 
   it('retries on the attempt an interrupted one added to the budget, and escalates on the one after', () => {
-    const record = (number: number, decision: AttemptRecord['decision']): AttemptRecord => ({
-      id: number,
-      taskRunId: 1,
-      number,
-      decision,
-      failureType: null,
-      fingerprint: null,
-      feedback: '',
-      startedAt: 0,
-      endedAt: 0,
-    });
-    const { limit } = attemptBudget({ attempts: [record(1, 'RETRY'), record(2, 'INTERRUPTED')], maxAttempts: 3 });
+    const { limit } = attemptBudget({ attempts: [sampleAttempt(1, 'RETRY'), sampleAttempt(2, 'INTERRUPTED')], maxAttempts: 3 });
     expect(decide({ passed: false, repeats: 1, attempt: 3, limit })).toBe('RETRY');
     expect(decide({ passed: false, repeats: 1, attempt: 4, limit })).toBe('ESCALATE');
   });
