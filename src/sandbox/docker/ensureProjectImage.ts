@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type Dockerode from 'dockerode';
 import { ProjectImageError } from './ProjectImageError.js';
 import { imageExists } from './imageExists.js';
@@ -109,7 +110,9 @@ async function buildLayer(options: {
     // before apt's "Unable to locate package" can be read from them.
     let partial = '';
     const take = (lines: string[]) => {
-      for (const line of lines.map((part) => part.trimEnd()).filter(Boolean)) {
+      // The daemon colours what the build writes to stderr (apt's errors among it) with ANSI escapes, which
+      // would otherwise end up inside the package names read from those lines.
+      for (const line of lines.map((part) => stripVTControlCharacters(part).trimEnd()).filter(Boolean)) {
         log.push(line);
         progress(line);
       }
