@@ -1,5 +1,3 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
 import { formatBacklog } from '../engine/backlog/formatBacklog.js';
 import { importBacklogText } from '../engine/backlog/importBacklogText.js';
 import { validateBacklogDelete } from '../engine/backlog/validateBacklogDelete.js';
@@ -29,6 +27,12 @@ import { InvalidRequestError } from './InvalidRequestError.js';
 import { ProjectNotOpenError } from './ProjectNotOpenError.js';
 import { ProjectPathError } from './ProjectPathError.js';
 import { RecordNotFoundError } from './RecordNotFoundError.js';
+import { realPathOrResolved } from './realPathOrResolved.js';
+import { createProjectHandlers } from './createProjectHandlers.js';
+import { createSessionHandlers } from './createSessionHandlers.js';
+import type { HostContext } from './HostContext.js';
+import type { HostHandlers } from './HostHandlers.js';
+import type { SessionSupervisor } from './SessionSupervisor.js';
 
 /**
  * Answers the protocol's messages from the Nightshift database and fans engine events out to the windows.
@@ -46,11 +50,10 @@ export interface MainHost {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** Hands an event from a running session to every listener. */
   publish(event: EngineEvent): void;
-  /** Closes the database. */
-  dispose(): void;
+  /** Stops the supervisor's sessions cleanly (each finishes its step), then closes the database. */
+  dispose(): Promise<void>;
 }
 
-type Handlers = { [K in ProtocolName]: (request: ProtocolRequest<K>) => ProtocolResponse<K> };
 
 /** Opens the data directory and its database and returns the host over them. */
 export function createMainHost(options: {
@@ -66,6 +69,12 @@ export function createMainHost(options: {
   clock?: Clock;
   /** Told about failures that are not `NightshiftError`s, which are bugs. Default: `console.error`. */
   onUnexpectedError?: (error: unknown, name: ProtocolName) => void;
+  /**
+   * Runs sessions in an engine process (Electron's utilityProcess in the app, a Node child for `serve`), given
+   * the host's context so that it can read backlogs and publish events. Default: none, and `session/start`
+   * and its siblings are refused with a hint.
+   */
+  createSupervisor?: (context: HostContext) => SessionSupervisor;
 }): MainHost {
   const { dir, dbPath } = openDataDir({
     dir: resolveDataDir({
@@ -85,12 +94,22 @@ export function createMainHost(options: {
   const listeners = new Set<(event: EngineEvent) => void>();
   const projectPathOf = (session: SessionRecord): string => store.getProject(session.projectId)?.path ?? '';
 
-  /** Backlog messages act inside a project, so the path must be one the host already knows. */
+  /** Every message that names a project acts inside one the host already opened. */
   const openedProject = (projectPath: string): ProjectRecord => {
     const project = store.getProjectByPath(realPathOrResolved(projectPath));
     if (!project) throw new ProjectNotOpenError({ path: projectPath });
     return project;
   };
+  const context: HostContext = {
+    dataDir: dir,
+    store,
+    clock,
+    openedProject,
+    publish: (event) => {
+      for (const listener of listeners) listener(event);
+    },
+  };
+  const supervisor = options.createSupervisor?.(context) ?? null;
   const backlogOf = (projectId: number): TaskSpec[] => store.listBacklog(projectId).map((record) => record.spec);
 
   const summarize = (session: SessionRecord, taskRuns: TaskRunRecord[]): SessionSummary => ({
@@ -103,12 +122,9 @@ export function createMainHost(options: {
     counts: countByStatus(taskRuns),
   });
 
-  const handlers: Handlers = {
-    'project/open': ({ path }) => {
-      const root = realProjectRoot(path);
-      const project = store.upsertProject({ path: root, name: basename(root), now: clock.now() });
-      return { id: project.id, path: project.path, name: project.name };
-    },
+  const handlers: HostHandlers = {
+    ...createProjectHandlers({ context }),
+    ...createSessionHandlers({ context, supervisor }),
 
     'session/list': ({ projectPath }) => {
       let sessions: SessionRecord[];
@@ -156,7 +172,8 @@ export function createMainHost(options: {
           feedback: attempt.feedback,
           startedAt: attempt.startedAt,
           endedAt: attempt.endedAt,
-          phases: attempt.phases.map(({ phase, ok, detail }) => ({ phase, ok, detail })),
+          diff: '',
+          phases: attempt.phases.map(({ phase, ok, detail, startedAt, endedAt }) => ({ phase, ok, detail, startedAt, endedAt })),
           rails: attempt.rails,
         })),
       };
@@ -217,8 +234,8 @@ export function createMainHost(options: {
             issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`),
           });
         }
-        const handler = handlers[name] as (request: ProtocolRequest<K>) => ProtocolResponse<K>;
-        return { ok: true, value: handler(parsed.data as ProtocolRequest<K>) };
+        const handler = handlers[name] as (request: ProtocolRequest<K>) => ProtocolResponse<K> | Promise<ProtocolResponse<K>>;
+        return { ok: true, value: await handler(parsed.data as ProtocolRequest<K>) };
       } catch (error) {
         if (error instanceof NightshiftError) return { ok: false, error: error.toJSON() };
         onUnexpectedError(error, name);
@@ -238,11 +255,10 @@ export function createMainHost(options: {
       };
     },
 
-    publish(event) {
-      for (const listener of listeners) listener(event);
-    },
+    publish: context.publish,
 
-    dispose() {
+    async dispose() {
+      await supervisor?.dispose();
       listeners.clear();
       store.dispose();
     },
@@ -268,27 +284,4 @@ function countByStatus(taskRuns: TaskRunRecord[]): Record<TaskStatus, number> {
   >;
   for (const taskRun of taskRuns) counts[taskRun.status] += 1;
   return counts;
-}
-
-/** Projects are keyed by real path, so a symlinked or relative spelling finds the same project. */
-function realPathOrResolved(path: string): string {
-  try {
-    return realpathSync(resolve(path));
-  } catch {
-    return resolve(path);
-  }
-}
-
-function realProjectRoot(path: string): string {
-  let root: string;
-  try {
-    root = realpathSync(resolve(path));
-  } catch (error) {
-    throw new ProjectPathError({ path, reason: 'it does not exist', cause: error });
-  }
-  if (!statSync(root).isDirectory()) throw new ProjectPathError({ path, reason: 'it is not a folder' });
-  if (!existsSync(join(root, '.git'))) {
-    throw new ProjectPathError({ path, reason: 'it has no .git, so it is not the root of a git repository' });
-  }
-  return root;
 }

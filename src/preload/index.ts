@@ -1,9 +1,9 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { EngineEvent } from '../shared/engineEventSchema.js';
 import { NightshiftError } from '../shared/NightshiftError.js';
-import { eventChannel, isProtocolName, protocolChannel, type NightshiftBridge } from '../shared/protocol.js';
+import { eventChannel, isProtocolName, pickFolderChannel, protocolChannel, type NightshiftBridge } from '../shared/protocol.js';
 
-// The window gets these two functions and nothing else: no ipcRenderer, no channel names of its choosing.
+// The window gets these three functions and nothing else: no ipcRenderer, no channel names of its choosing.
 const bridge: NightshiftBridge = {
   invoke(name, request) {
     if (!isProtocolName(name)) {
@@ -24,6 +24,10 @@ const bridge: NightshiftBridge = {
     return () => {
       ipcRenderer.removeListener(eventChannel, forward);
     };
+  },
+
+  pickFolder() {
+    return ipcRenderer.invoke(pickFolderChannel);
   },
 };
 

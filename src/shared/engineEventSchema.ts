@@ -4,6 +4,7 @@ import { failureTypeSchema } from './failureType.js';
 import { modelRoleSchema } from './modelRole.js';
 import { phaseNameSchema } from './phaseName.js';
 import { railResultSchema } from './railResultSchema.js';
+import { sessionControlStateSchema } from './sessionControlStateSchema.js';
 import { taskStatusSchema } from './taskStatus.js';
 
 const base = { at: z.number().int() };
@@ -76,6 +77,24 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     branch: z.string(),
     headCommit: z.string().nullable(),
   }),
+  /** The attempt's combined change (test and code) as a unified diff, once the coder has written it. */
+  z.object({ ...base, type: z.literal('attempt/diff'), taskRunId: z.number().int(), attempt: z.number().int(), diff: z.string() }),
+  /** A child process of the host died unexpectedly; `restarting` says whether the host starts it again. */
+  z.object({
+    ...base,
+    type: z.literal('process/crashed'),
+    process: z.enum(['engine', 'model-host']),
+    projectPath: z.string().optional(),
+    sessionId: z.string().nullable().optional(),
+    exitCode: z.number().int().nullable(),
+    signal: z.string().nullable(),
+    /** The crash's last words (stderr tail) or the supervisor's explanation. */
+    detail: z.string(),
+    restarting: z.boolean(),
+  }),
+  z.object({ ...base, type: z.literal('process/restarted'), process: z.enum(['engine', 'model-host']), projectPath: z.string().optional(), sessionId: z.string().nullable().optional() }),
+  /** The session supervisor's state for a project changed. */
+  z.object({ ...base, type: z.literal('control/state'), state: sessionControlStateSchema }),
   z.object({ ...base, type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
 ]);
 

@@ -8,6 +8,8 @@ import type { RailResult } from './railResultSchema.js';
 import type { TaskSpec } from './taskSpecSchema.js';
 import type { TaskStatus } from './taskStatus.js';
 import type { NightshiftErrorData } from './NightshiftErrorData.js';
+import { projectSettingsSchema, type ProjectSettings } from './projectSettingsSchema.js';
+import type { SessionControlState } from './sessionControlStateSchema.js';
 
 /*
  * The contract between the user interface and whatever hosts the engine: Electron's main process over IPC
@@ -21,6 +23,85 @@ export interface ProjectInfo {
   /** Absolute, real path of the repository root. */
   path: string;
   name: string;
+}
+
+/** A project in the recent-projects list, most recently opened first. */
+export interface ProjectSummary extends ProjectInfo {
+  /** When the project was last opened in the app or run, epoch milliseconds. */
+  lastOpenedAt: number;
+  /** Sessions recorded for it. */
+  sessions: number;
+  /** Tasks in its backlog. */
+  backlogTasks: number;
+  /** False when the folder is gone or no longer a git repository; such a project can only be forgotten. */
+  available: boolean;
+}
+
+/** The suite at HEAD, run in the sandbox the sessions will use. */
+export interface BaselineSummary {
+  /** The commit the suite ran at. */
+  commit: string;
+  /** True when every collected test passed (or the runner exited 0 for a command without a report). */
+  ok: boolean;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  /** Ids of the tests that failed or errored, at most 50. */
+  failing: string[];
+  /** The command that ran and the tail of its output (stdout then stderr), at most 64 KiB. */
+  command: string;
+  output: string;
+  /** Where it ran, e.g. `docker (nightshift/python:...)` or `bubblewrap`. */
+  sandbox: string;
+  ranAt: number;
+  durationMs: number;
+  /** What to do about a failing or unrunnable baseline; null when it passed. */
+  hint: string | null;
+}
+
+/** What the Projects view shows for one project. */
+export interface ProjectDetails {
+  project: ProjectSummary;
+  git: {
+    /** HEAD's branch, or null when HEAD is detached or the repository has no commit. */
+    branch: string | null;
+    /** HEAD's commit, or null in a repository with no commit yet (sessions need one). */
+    head: string | null;
+    /** Changed or untracked files in the working tree (sessions work on a private copy, so these are not touched). */
+    dirtyFiles: number;
+    /** Things that stop or weaken a session, each a sentence with its fix (no commit, detached HEAD, submodules, LFS). */
+    problems: string[];
+  };
+  stack: {
+    /** The detected language or toolchain, e.g. `python`, `node`, `typescript`. */
+    language: string;
+    /** The full-suite command sessions run; null when none could be detected or configured. */
+    testCommand: string | null;
+    /** Where the command comes from: `nightshift.json`, or the files it was detected from. */
+    source: string;
+  };
+  /** The project's nightshift.json as read (shown, never written by the app). */
+  config: {
+    present: boolean;
+    /** The file's own fields, as written. */
+    values: Record<string, unknown>;
+    /** Why the file is refused (bad JSON, unknown field); null when it is valid or absent. */
+    error: NightshiftErrorData | null;
+  };
+  /** The sandbox a session started now would use. */
+  sandbox: {
+    kind: string;
+    isolated: boolean;
+    /** One line: the image or tool and why it was chosen. */
+    detail: string;
+    /** Why no acceptable sandbox is available; null when one is. */
+    error: NightshiftErrorData | null;
+  };
+  /** The settings sessions started from the app use. */
+  settings: ProjectSettings;
+  /** The last baseline check of this project at any commit; null before the first. */
+  baseline: BaselineSummary | null;
 }
 
 /** One night's run, as listed in the morning review. Times are epoch milliseconds. */
@@ -75,7 +156,9 @@ export interface AttemptSummary {
   feedback: string;
   startedAt: number;
   endedAt: number | null;
-  phases: Array<{ phase: PhaseName; ok: boolean; detail: string }>;
+  /** The attempt's change (tests and code) as a unified diff; empty when it ended before the coder wrote one. */
+  diff: string;
+  phases: Array<{ phase: PhaseName; ok: boolean; detail: string; startedAt: number; endedAt: number | null }>;
   rails: RailResult[];
 }
 
@@ -168,9 +251,57 @@ const backlogImportRequestSchema = z
 
 const backlogExportRequestSchema = z.object({ projectPath: projectPathSchema }).strict();
 
+const projectListRequestSchema = z.object({}).strict();
+
+const projectInspectRequestSchema = z.object({ projectPath: projectPathSchema }).strict();
+
+const projectBaselineRequestSchema = z.object({ projectPath: projectPathSchema }).strict();
+
+const projectSettingsSaveRequestSchema = z.object({ projectPath: projectPathSchema, settings: projectSettingsSchema }).strict();
+
+const projectForgetRequestSchema = z.object({ projectPath: projectPathSchema }).strict();
+
+/** A local wall-clock time, `HH:MM` in 24-hour form. */
+const clockTimeSchema = z.string().regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM, for example 23:00');
+
+const sessionStartRequestSchema = z
+  .object({
+    projectPath: projectPathSchema,
+    /** Local time to start at (the next time it comes, today or tomorrow); absent: now. */
+    startAt: clockTimeSchema.optional(),
+    /** Local time to stop at cleanly (after `startAt` when both are given, so 23:00 to 07:00 spans midnight); absent: no end. */
+    until: clockTimeSchema.optional(),
+    /** The settings for this session; absent: the project's saved settings. */
+    settings: projectSettingsSchema.optional(),
+    /** Resume the project's unfinished session when there is one. Default true. */
+    resume: z.boolean().optional(),
+    /** Also run tasks earlier sessions delivered unchanged. Default false. */
+    again: z.boolean().optional(),
+  })
+  .strict();
+
+const sessionProjectRequestSchema = z.object({ projectPath: projectPathSchema }).strict();
+
+const sessionControlRequestSchema = z
+  .object({
+    /** Only this project's state. Default: every project the supervisor knows. */
+    projectPath: projectPathSchema.optional(),
+  })
+  .strict();
+
 /** Message name (`noun/verb`) to `[request, response]`. */
 export interface Protocol {
   'project/open': [z.infer<typeof projectOpenRequestSchema>, ProjectInfo];
+  /** Recent projects, most recently opened first. */
+  'project/list': [z.infer<typeof projectListRequestSchema>, ProjectSummary[]];
+  /** Stack, repository state, nightshift.json, sandbox, settings and last baseline of an opened project. */
+  'project/inspect': [z.infer<typeof projectInspectRequestSchema>, ProjectDetails];
+  /** Runs the suite at HEAD in the sandbox sessions would use and records the result. */
+  'project/baseline': [z.infer<typeof projectBaselineRequestSchema>, BaselineSummary];
+  /** Saves the project's session settings in the database; refused with `context.field` naming the input at fault. */
+  'project/settings': [z.infer<typeof projectSettingsSaveRequestSchema>, ProjectDetails];
+  /** Removes the project from the recent list; its sessions and records stay. */
+  'project/forget': [z.infer<typeof projectForgetRequestSchema>, ProjectSummary[]];
   'session/list': [z.infer<typeof sessionListRequestSchema>, SessionSummary[]];
   'session/get': [z.infer<typeof sessionGetRequestSchema>, { session: SessionDetail; tasks: TaskRunSummary[] }];
   'task/explain': [z.infer<typeof taskExplainRequestSchema>, TaskExplanationSummary];
@@ -187,6 +318,16 @@ export interface Protocol {
   'backlog/import': [z.infer<typeof backlogImportRequestSchema>, TaskSpec[]];
   /** The backlog in the TASKS.md format. */
   'backlog/export': [z.infer<typeof backlogExportRequestSchema>, { text: string }];
+  /** Starts (or schedules) a session of the project's backlog in the engine process. Refused while one runs. */
+  'session/start': [z.infer<typeof sessionStartRequestSchema>, SessionControlState];
+  /** Stops after the current step, keeping the session resumable. */
+  'session/pause': [z.infer<typeof sessionProjectRequestSchema>, SessionControlState];
+  /** Continues a paused (or interrupted) session. */
+  'session/resume': [z.infer<typeof sessionProjectRequestSchema>, SessionControlState];
+  /** Stops after the current step (or cancels a scheduled start); the session is recorded `stopped`. */
+  'session/stop': [z.infer<typeof sessionProjectRequestSchema>, SessionControlState];
+  /** What the supervisor is doing, per project. */
+  'session/control': [z.infer<typeof sessionControlRequestSchema>, SessionControlState[]];
 }
 
 export type ProtocolName = keyof Protocol;
@@ -196,6 +337,11 @@ export type ProtocolResponse<K extends ProtocolName> = Protocol[K][1];
 /** Every message name, for hosts that register a handler per message and bridges that check names. */
 export const protocolNames = [
   'project/open',
+  'project/list',
+  'project/inspect',
+  'project/baseline',
+  'project/settings',
+  'project/forget',
   'session/list',
   'session/get',
   'task/explain',
@@ -206,11 +352,21 @@ export const protocolNames = [
   'backlog/reorder',
   'backlog/import',
   'backlog/export',
+  'session/start',
+  'session/pause',
+  'session/resume',
+  'session/stop',
+  'session/control',
 ] as const satisfies readonly ProtocolName[];
 
 /** The schema each request is validated with where it enters a host. */
 export const protocolRequestSchemas = {
   'project/open': projectOpenRequestSchema,
+  'project/list': projectListRequestSchema,
+  'project/inspect': projectInspectRequestSchema,
+  'project/baseline': projectBaselineRequestSchema,
+  'project/settings': projectSettingsSaveRequestSchema,
+  'project/forget': projectForgetRequestSchema,
   'session/list': sessionListRequestSchema,
   'session/get': sessionGetRequestSchema,
   'task/explain': taskExplainRequestSchema,
@@ -221,6 +377,11 @@ export const protocolRequestSchemas = {
   'backlog/reorder': backlogReorderRequestSchema,
   'backlog/import': backlogImportRequestSchema,
   'backlog/export': backlogExportRequestSchema,
+  'session/start': sessionStartRequestSchema,
+  'session/pause': sessionProjectRequestSchema,
+  'session/resume': sessionProjectRequestSchema,
+  'session/stop': sessionProjectRequestSchema,
+  'session/control': sessionControlRequestSchema,
 } as const satisfies { [K in ProtocolName]: z.ZodType<ProtocolRequest<K>> };
 
 /** A failed call as it crosses a process boundary: the error's `NightshiftError.toJSON()` form. */
@@ -242,6 +403,9 @@ export function protocolChannel(name: ProtocolName): `nightshift:${ProtocolName}
   return `nightshift:${name}`;
 }
 
+/** The Electron IPC channel the window asks the system folder picker through. */
+export const pickFolderChannel = 'nightshift:pick-folder';
+
 /** The Electron IPC channel that carries engine events from the main process to the window. */
 export const eventChannel = 'nightshift:events';
 
@@ -258,4 +422,6 @@ export interface NightshiftBridge {
   invoke<K extends ProtocolName>(name: K, request: ProtocolRequest<K>): Promise<ProtocolResult<ProtocolResponse<K>>>;
   /** Calls `listener` with each engine event the host pushes; returns a function that stops it. */
   onEvent(listener: (event: EngineEvent) => void): () => void;
+  /** Shows the system's folder picker; resolves to the chosen folder's path, or null when the user cancels. */
+  pickFolder(): Promise<string | null>;
 }

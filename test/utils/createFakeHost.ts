@@ -20,6 +20,17 @@ import type { TaskSpec } from '../../src/shared/taskSpecSchema.js';
 import type { TaskStatus } from '../../src/shared/taskStatus.js';
 
 const HOUR = 3_600_000;
+const FAKE_DIFF = `diff --git a/calculator/math.py b/calculator/math.py
+--- a/calculator/math.py
++++ b/calculator/math.py
+@@ -1,2 +1,6 @@
+ def add(a, b):
+     return a + b
++
++
++def divide(a, b):
++    return a / b
+`;
 const NIGHT = Date.UTC(2026, 10, 20, 22, 0);
 
 const models: SessionDetail['models'] = {
@@ -77,11 +88,12 @@ function attempt(number: number, decision: AttemptSummary['decision'], rails: Ra
     feedback: '',
     startedAt,
     endedAt: decision === null ? null : startedAt + 420_000,
+    diff: decision === 'COMMIT' ? FAKE_DIFF : '',
     phases: [
-      { phase: 'plan', ok: true, detail: 'plan accepted' },
-      { phase: 'red', ok: true, detail: 'test written and failing' },
-      { phase: 'green', ok: true, detail: 'code written' },
-      { phase: 'gates', ok: rails.every((rail) => rail.passed), detail: 'rails checked' },
+      { phase: 'plan', ok: true, detail: 'plan accepted', startedAt, endedAt: startedAt + 60_000 },
+      { phase: 'red', ok: true, detail: 'test written and failing', startedAt: startedAt + 60_000, endedAt: startedAt + 180_000 },
+      { phase: 'green', ok: true, detail: 'code written', startedAt: startedAt + 180_000, endedAt: startedAt + 300_000 },
+      { phase: 'gates', ok: rails.every((rail) => rail.passed), detail: 'rails checked', startedAt: startedAt + 300_000, endedAt: startedAt + 420_000 },
     ],
     rails,
     ...extra,
@@ -197,9 +209,12 @@ function summary(task: FakeTask): TaskRunSummary {
 
 type Handlers = { [K in ProtocolName]: (request: ProtocolRequest<K>) => ProtocolResponse<K> };
 
+/** The messages the canned data answers; the rest (projects, session control) need the real host. */
+type FakeName = 'project/open' | 'session/list' | 'session/get' | 'task/explain' | 'audit/export' | BacklogName;
+
 type BacklogName = Extract<ProtocolName, `backlog/${string}`>;
 
-const handlers: Omit<Handlers, BacklogName> = {
+const handlers: Pick<Handlers, Exclude<FakeName, BacklogName>> = {
   'project/open': ({ path }) => {
     const session = sessions.find((each) => each.projectPath === path);
     if (!session) throw Object.assign(new Error(`${path} is not a git repository`), { code: 'PROJECT_PATH_INVALID' });
@@ -291,7 +306,7 @@ export interface FakeHost {
 export function createFakeHost(): FakeHost {
   const requests: FakeHost['requests'] = [];
   const rejected: FakeHost['rejected'] = [];
-  const answers: Handlers = { ...handlers, ...backlogHandlers(new Map()) };
+  const answers: Pick<Handlers, FakeName> = { ...handlers, ...backlogHandlers(new Map()) };
   return {
     requests,
     rejected,
@@ -303,7 +318,8 @@ export function createFakeHost(): FakeHost {
         return { ok: false, error: new NightshiftError({ code: 'INVALID_REQUEST', message: parsed.error.message, hint: 'Fix the sender.' }).toJSON() };
       }
       try {
-        const handler = answers[name] as (request: unknown) => unknown;
+        if (!(name in answers)) throw new NightshiftError({ code: 'NOT_IN_FAKE_HOST', message: `The fake host does not answer ${name}.`, hint: 'Test this view against the real host.' });
+        const handler = answers[name as FakeName] as (request: unknown) => unknown;
         return { ok: true, value: handler(parsed.data) };
       } catch (error) {
         if (error instanceof NightshiftError) return { ok: false, error: error.toJSON() };

@@ -28,5 +28,6 @@ export function createElectronApi(
   return {
     invoke: async (name, request) => ApiCallError.unwrap(name, await bridge.invoke(name, request)),
     onEvent: (listener) => bridge.onEvent(listener),
+    pickFolder: () => bridge.pickFolder(),
   };
 }

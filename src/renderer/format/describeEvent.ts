@@ -66,9 +66,24 @@ export function describeEvent(options: {
         text: `Session ${event.sessionId} ${event.status}${counts ? `: ${counts}` : ''}`,
       };
     }
+    case 'attempt/diff':
+      return { level: 'info', text: `#${event.taskRunId} attempt ${event.attempt}: change written (${plural(changedLines(event.diff), 'changed line')})` };
+    case 'process/crashed':
+      return {
+        level: 'error',
+        text: `The ${event.process === 'engine' ? 'engine' : 'model host'} process stopped unexpectedly${event.signal ? ` (${event.signal})` : event.exitCode !== null ? ` (exit ${event.exitCode})` : ''}${event.restarting ? '; restarting it' : ''}${suffix(event.detail)}`,
+      };
+    case 'process/restarted':
+      return { level: 'ok', text: `The ${event.process === 'engine' ? 'engine' : 'model host'} process is back${event.sessionId ? `; session ${event.sessionId} resumes` : ''}` };
+    case 'control/state':
+      return { level: event.state.error ? 'error' : 'info', text: `Session control: ${event.state.state}${event.state.error ? `: ${event.state.error.message}` : ''}` };
     case 'log':
       return { level: event.level, text: event.message };
   }
+}
+
+function changedLines(diff: string): number {
+  return diff.split('\n').filter((line) => /^[+-](?![+-]{2} )/.test(line)).length;
 }
 
 function plural(count: number, noun: string): string {
