@@ -25,7 +25,6 @@ import type { TaskSpec } from '../shared/taskSpecSchema.js';
 import { taskStatusSchema, type TaskStatus } from '../shared/taskStatus.js';
 import { InvalidRequestError } from './InvalidRequestError.js';
 import { ProjectNotOpenError } from './ProjectNotOpenError.js';
-import { ProjectPathError } from './ProjectPathError.js';
 import { RecordNotFoundError } from './RecordNotFoundError.js';
 import { realPathOrResolved } from './realPathOrResolved.js';
 import { createProjectHandlers } from './createProjectHandlers.js';
