@@ -1,6 +1,7 @@
 import type { Clock } from '../engine/ports/Clock.js';
 import type { ProjectRecord, Store } from '../engine/ports/Store.js';
 import type { EngineEvent } from '../shared/engineEventSchema.js';
+import type { ProjectSettings } from '../shared/projectSettingsSchema.js';
 
 /** What every group of handlers shares: the database, the clock, the event fan-out and the project guard. */
 export interface HostContext {
@@ -15,4 +16,6 @@ export interface HostContext {
    * a path goes through here, so no message reaches a folder the user did not open. Throws `ProjectNotOpenError`.
    */
   openedProject(projectPath: string): ProjectRecord;
+  /** The session settings saved for a project (`project/settings`), or the defaults when none were saved. */
+  settingsOf(project: ProjectRecord): ProjectSettings;
 }

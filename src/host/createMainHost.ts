@@ -10,6 +10,7 @@ import { exportAuditJsonl } from '../engine/store/exportAuditJsonl.js';
 import { openDataDir } from '../engine/store/openDataDir.js';
 import { resolveDataDir } from '../engine/store/resolveDataDir.js';
 import { NightshiftError } from '../shared/NightshiftError.js';
+import { defaultProjectSettings } from '../shared/projectSettingsSchema.js';
 import type { EngineEvent } from '../shared/engineEventSchema.js';
 import {
   protocolRequestSchemas,
@@ -104,6 +105,7 @@ export function createMainHost(options: {
     store,
     clock,
     openedProject,
+    settingsOf: () => defaultProjectSettings,
     publish: (event) => {
       for (const listener of listeners) listener(event);
     },
