@@ -1,9 +1,9 @@
-import { sessionControlStateSchema, type SessionControlState } from '../../src/shared/sessionControlStateSchema.js';
+import type { SessionControlState } from '../../src/shared/sessionControlStateSchema.js';
 
-/** A valid `control/state` payload for one project, idle unless `overrides` say otherwise. */
-export function sampleControlState(overrides: Partial<SessionControlState> = {}): SessionControlState {
-  return sessionControlStateSchema.parse({
-    projectPath: '/home/dev/calculator',
+/** A supervisor state for the project at `projectPath`: idle unless `overrides` says otherwise. */
+export function sampleControlState(options: { projectPath: string; overrides?: Partial<SessionControlState> }): SessionControlState {
+  return {
+    projectPath: options.projectPath,
     state: 'idle',
     sessionId: null,
     startsAt: null,
@@ -11,7 +11,7 @@ export function sampleControlState(overrides: Partial<SessionControlState> = {})
     task: null,
     engineRestarts: 0,
     error: null,
-    updatedAt: 1_764_000_000_000,
-    ...overrides,
-  });
+    updatedAt: Date.now(),
+    ...options.overrides,
+  };
 }
