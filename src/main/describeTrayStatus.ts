@@ -24,6 +24,9 @@ export interface TrayStatus {
   stoppable: string[];
 }
 
+/** How a session ended, as its `session/finished` event says. */
+export type SessionEndStatus = Extract<EngineEvent, { type: 'session/finished' }>['status'];
+
 type ControlStateName = SessionControlState['state'];
 
 /** Which project's state names the tray when several are active: the one that needs attention first. */
@@ -39,7 +42,7 @@ export function describeTrayStatus(options: {
   /** The supervisor's state of every project it knows, as the last `control/state` events left them. */
   states: readonly SessionControlState[];
   /** How the last session ended, from its `session/finished` event; null when none ended since the app started. */
-  lastEnd: Extract<EngineEvent, { type: 'session/finished' }>['status'] | null;
+  lastEnd: SessionEndStatus | null;
   /** Writes a scheduled start time. Default: the system locale's hours and minutes. */
   formatTime?: (epochMs: number) => string;
 }): TrayStatus {
@@ -95,7 +98,7 @@ function describeActive(state: SessionControlState, formatTime: (epochMs: number
 
 function describeIdle(
   states: readonly SessionControlState[],
-  lastEnd: Extract<EngineEvent, { type: 'session/finished' }>['status'] | null,
+  lastEnd: SessionEndStatus | null,
 ): string {
   const failed = states
     .filter((state) => state.error !== null)
