@@ -84,6 +84,8 @@ export interface RunSessionOptions {
   command?: string;
   /** Start even when the suite already fails at the starting commit; the suite rail then refuses only new failures. Default false. */
   allowFailingBaseline?: boolean;
+  /** Attempts per task before it is escalated, overriding nightshift.json's `maxAttempts`. Default: the project's. */
+  maxAttempts?: number;
 }
 
 export interface SessionOutcome {
@@ -306,7 +308,7 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: Pr
           expectedBranchOid,
           baselines,
           stack,
-          config,
+          config: options.maxAttempts === undefined ? config : { ...config, maxAttempts: options.maxAttempts },
           models: deps.models,
           store,
           sandbox: commandLog.sandbox,

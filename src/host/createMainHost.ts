@@ -173,7 +173,7 @@ export function createMainHost(options: {
           feedback: attempt.feedback,
           startedAt: attempt.startedAt,
           endedAt: attempt.endedAt,
-          diff: '',
+          diff: attempt.diff,
           phases: attempt.phases.map(({ phase, ok, detail, startedAt, endedAt }) => ({ phase, ok, detail, startedAt, endedAt })),
           rails: attempt.rails,
         })),

@@ -174,12 +174,13 @@ export function createMemoryStore(): Store {
       if (tables.attempts.some((row) => row.taskRunId === taskRunId && row.number === number)) {
         throw new Error('UNIQUE constraint failed: attempts.task_run_id, attempts.number');
       }
-      const created: AttemptRecord = { id: id(), taskRunId, number, decision: null, failureType: null, fingerprint: null, feedback: '', startedAt, endedAt: null };
+      const created: AttemptRecord = { id: id(), taskRunId, number, decision: null, failureType: null, fingerprint: null, feedback: '', startedAt, endedAt: null, diff: '' };
       tables.attempts.push(created);
       return copy(created);
     },
     finishAttempt: (attemptId, changes) => patch(attempt(attemptId), 'attempt', attemptId, changes),
     listAttempts: (taskRunId) => copy(tables.attempts.filter((row) => row.taskRunId === taskRunId).sort(byKeys((row) => row.number))),
+    setAttemptDiff: (attemptId, diff) => patch(attempt(attemptId), 'attempt', attemptId, { diff }),
     recoverInterrupted: (sessionId, now) =>
       transaction(() => {
         const runs = tables.taskRuns.filter((row) => row.sessionId === sessionId);

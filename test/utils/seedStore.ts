@@ -80,5 +80,5 @@ export function sampleAudit(overrides: Partial<AuditRecord> & Pick<AuditRecord, 
 
 /** Attempt `number` of task run 1 that ended with `decision`, the other fields empty. */
 export function sampleAttempt(number: number, decision: AttemptRecord['decision']): AttemptRecord {
-  return { id: number, taskRunId: 1, number, decision, failureType: null, fingerprint: null, feedback: '', startedAt: 0, endedAt: 0 };
+  return { id: number, taskRunId: 1, number, decision, failureType: null, fingerprint: null, feedback: '', startedAt: 0, endedAt: 0, diff: '' };
 }

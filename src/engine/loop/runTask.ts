@@ -70,6 +70,8 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
       green = await runPhase({ ...phase, name: 'green', body: () => writeCode({ ...inputs, plan: currentPlan, testContent: verifiedRed.testContent }) });
       const changes = mergeChanges({ sets: [verifiedRed.changes, green] });
       lastDiff = unifiedDiff({ changes });
+      store.setAttemptDiff(attempt.id, lastDiff);
+      ctx.emit({ type: 'attempt/diff', at: clock.now(), taskRunId: taskRun.id, attempt: number, diff: lastDiff });
       passingSuite = null;
       await runPhase({
         ...phase,

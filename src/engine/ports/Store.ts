@@ -73,6 +73,8 @@ export interface AttemptRecord {
   feedback: string;
   startedAt: number;
   endedAt: number | null;
+  /** The attempt's change (tests and code) as a unified diff; empty until the coder has written one. */
+  diff: string;
 }
 
 export interface PhaseRecord {
@@ -216,6 +218,8 @@ export interface Store {
     patch: Pick<AttemptRecord, 'decision' | 'failureType' | 'fingerprint' | 'feedback' | 'endedAt'>,
   ): void;
   listAttempts(taskRunId: number): AttemptRecord[];
+  /** Records the attempt's change as a unified diff, replacing any recorded before. */
+  setAttemptDiff(id: number, diff: string): void;
   /**
    * Crash recovery: marks running attempts of a session `INTERRUPTED` and puts its running task runs
    * back to `queued`. Returns how many task runs were requeued.

@@ -320,6 +320,7 @@ interface AttemptRow {
   feedback: string;
   started_at: number;
   ended_at: number | null;
+  diff: string;
 }
 
 interface PhaseRow {
@@ -426,6 +427,7 @@ const toAttempt = (row: AttemptRow): AttemptRecord => ({
   feedback: row.feedback,
   startedAt: row.started_at,
   endedAt: row.ended_at,
+  diff: row.diff,
 });
 
 const toPhase = (row: PhaseRow): PhaseRecord => ({
@@ -756,6 +758,8 @@ function buildStore(db: Database.Database): Store {
       ),
 
     listAttempts: (taskRunId) => statements.attemptsByTaskRun.all(taskRunId).map(toAttempt),
+
+    setAttemptDiff: (id, diff) => updateById('attempts', 'attempt', id, [['diff', diff]]),
 
     recoverInterrupted: (sessionId, now) =>
       transaction(() => {

@@ -217,4 +217,11 @@ export const migrations: ReadonlyArray<{
       CREATE INDEX backlog_tasks_by_position ON backlog_tasks (project_id, position);
     `,
   },
+  {
+    name: 'the diff of each attempt',
+    sql: `
+      -- The attempt's combined change (test and code) as a unified diff, for the live view and the review.
+      ALTER TABLE attempts ADD COLUMN diff TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];

@@ -150,6 +150,7 @@ describe.each(stores)('Store contract: $name', ({ open }) => {
         feedback: '',
         startedAt: 100,
         endedAt: null,
+        diff: '',
       });
       store.finishAttempt(first.id, {
         decision: 'RETRY',
@@ -171,6 +172,10 @@ describe.each(stores)('Store contract: $name', ({ open }) => {
         second,
       ]);
       expect(() => store.startAttempt({ taskRunId, number: 2, startedAt: 400 })).toThrow(/UNIQUE/);
+      store.setAttemptDiff(second.id, '--- a/calc.py\n+++ b/calc.py\n');
+      store.setAttemptDiff(second.id, '--- a/calc.py\n+++ b/calc.py\n@@ -1 +1 @@\n-x\n+y\n');
+      expect(store.listAttempts(taskRunId).map((attempt) => attempt.diff)).toEqual(['', '--- a/calc.py\n+++ b/calc.py\n@@ -1 +1 @@\n-x\n+y\n']);
+      expect(() => store.setAttemptDiff(424242, '')).toThrow(StoreRecordMissingError);
 
       store.recordPhase({ attemptId: first.id, phase: 'plan', ok: true, detail: 'planned', startedAt: 100, endedAt: 110 });
       store.recordPhase({ attemptId: first.id, phase: 'gates', ok: false, detail: 'suite', startedAt: 150, endedAt: 190 });
@@ -212,7 +217,7 @@ describe.each(stores)('Store contract: $name', ({ open }) => {
       // Optional rail fields come back exactly as given: present when set (even to false), absent otherwise.
       expect(explanation.attempts[0]!.rails).toStrictEqual(sampleRails);
       expect(explanation.attempts[0]!.modelCalls).toEqual([call, failedCall]);
-      expect(explanation.attempts[1]).toEqual({ ...second, phases: [], rails: [], modelCalls: [], commands: [] });
+      expect(explanation.attempts[1]).toEqual({ ...second, diff: '--- a/calc.py\n+++ b/calc.py\n@@ -1 +1 @@\n-x\n+y\n', phases: [], rails: [], modelCalls: [], commands: [] });
       expect(explanation.failures).toEqual([
         failure,
         { ...failure, file: null, type: 'environment', fingerprint: 'ffffffffffff', at: 196 },

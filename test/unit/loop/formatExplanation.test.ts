@@ -47,6 +47,7 @@ function explanation(attempt: Partial<TaskExplanation['attempts'][number]>): Tas
         feedback: '',
         startedAt: 1_000,
         endedAt: 10_000,
+        diff: '',
         phases: [],
         rails: [],
         modelCalls: [],
