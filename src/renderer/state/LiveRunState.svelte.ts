@@ -215,10 +215,11 @@ export class LiveRunState {
 
   /**
    * Loads the session the host is running now, if any, with its current task and attempt, so a view opened
-   * mid-run is not blank until the next task. Events that arrive meanwhile are applied after it.
+   * mid-run is not blank until the next task. Events that arrive meanwhile are applied after it. Does nothing
+   * once a session is known: events keep it current from then on, and a reload would drop the streamed output.
    */
   async attach(): Promise<void> {
-    if (this.#pending !== null) return;
+    if (this.#pending !== null || this.session !== null) return;
     this.#pending = [];
     this.loading = true;
     try {
