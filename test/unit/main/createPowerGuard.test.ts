@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createPowerGuard, type PowerSaveBlocker } from '../../../src/main/createPowerGuard.js';
+import type { SessionControlState } from '../../../src/shared/sessionControlStateSchema.js';
 import { sampleControlState } from '../../utils/sampleControlState.js';
+
+const controlState = (overrides: Partial<SessionControlState> = {}) => sampleControlState({ projectPath: '/home/dev/calculator', overrides });
 
 /** Records what the guard asks of Electron's powerSaveBlocker, handing out fresh ids like it does. */
 function fakeBlocker(): PowerSaveBlocker & { held: Set<number>; calls: string[] } {
@@ -26,15 +29,15 @@ describe('createPowerGuard', () => {
   it('holds one prevent-app-suspension blocker while a session runs and releases it when it ends', () => {
     const blocker = fakeBlocker();
     const guard = createPowerGuard({ blocker });
-    guard.update([sampleControlState()]);
+    guard.update([controlState()]);
     expect(guard.active).toBe(false);
-    guard.update([sampleControlState({ state: 'starting' })]);
-    guard.update([sampleControlState({ state: 'running' })]);
-    guard.update([sampleControlState({ state: 'restarting' }), sampleControlState({ projectPath: '/b', state: 'running' })]);
+    guard.update([controlState({ state: 'starting' })]);
+    guard.update([controlState({ state: 'running' })]);
+    guard.update([controlState({ state: 'restarting' }), controlState({ projectPath: '/b', state: 'running' })]);
     expect(guard.active).toBe(true);
     expect(blocker.calls).toEqual(['start prevent-app-suspension']);
-    guard.update([sampleControlState({ state: 'stopping' })]);
-    guard.update([sampleControlState({ state: 'idle' })]);
+    guard.update([controlState({ state: 'stopping' })]);
+    guard.update([controlState({ state: 'idle' })]);
     expect(guard.active).toBe(false);
     expect(blocker.calls).toEqual(['start prevent-app-suspension', 'stop 1']);
     expect(blocker.held.size).toBe(0);
@@ -43,18 +46,18 @@ describe('createPowerGuard', () => {
   it('keeps a scheduled session awake for its start time but lets a paused one sleep', () => {
     const blocker = fakeBlocker();
     const guard = createPowerGuard({ blocker });
-    guard.update([sampleControlState({ state: 'scheduled', startsAt: 1 })]);
+    guard.update([controlState({ state: 'scheduled', startsAt: 1 })]);
     expect(guard.active).toBe(true);
-    guard.update([sampleControlState({ state: 'paused' })]);
+    guard.update([controlState({ state: 'paused' })]);
     expect(guard.active).toBe(false);
-    guard.update([sampleControlState({ state: 'running' })]);
+    guard.update([controlState({ state: 'running' })]);
     expect(blocker.calls).toEqual(['start prevent-app-suspension', 'stop 1', 'start prevent-app-suspension']);
   });
 
   it('releases the blocker on dispose, once', () => {
     const blocker = fakeBlocker();
     const guard = createPowerGuard({ blocker });
-    guard.update([sampleControlState({ state: 'running' })]);
+    guard.update([controlState({ state: 'running' })]);
     guard.dispose();
     guard.dispose();
     expect(blocker.calls).toEqual(['start prevent-app-suspension', 'stop 1']);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decideNotification } from '../../../src/main/decideNotification.js';
 import { engineEventSchema, type EngineEvent } from '../../../src/shared/engineEventSchema.js';
+import type { SessionControlState } from '../../../src/shared/sessionControlStateSchema.js';
 import { sampleControlState } from '../../utils/sampleControlState.js';
+
+const controlState = (overrides: Partial<SessionControlState> = {}) => sampleControlState({ projectPath: '/home/dev/calculator', overrides });
 
 const at = 1_764_000_000_000;
 const counts = { queued: 0, running: 0, done: 2, failed: 0, deadlocked: 1, escalated: 1, skipped: 0 };
@@ -31,7 +34,7 @@ describe('decideNotification', () => {
     for (const status of ['done', 'failed', 'skipped']) {
       expect(decideNotification({ event: event({ at, type: 'task/finished', taskRunId: 3, taskId: 'T2', status, reason: '' }) })).toBeNull();
     }
-    expect(decideNotification({ event: event({ at, type: 'control/state', state: sampleControlState({ state: 'running' }) }) })).toBeNull();
+    expect(decideNotification({ event: event({ at, type: 'control/state', state: controlState({ state: 'running' }) }) })).toBeNull();
     expect(decideNotification({ event: event({ at, type: 'phase/started', taskRunId: 3, attempt: 1, phase: 'plan' }) })).toBeNull();
   });
 
