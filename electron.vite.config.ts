@@ -9,9 +9,9 @@ export default defineConfig({
       // its prebuilt binaries relative to its own package.
       externalizeDeps: false,
       rolldownOptions: {
-        // The model host runs in its own utilityProcess (src/main/createUtilityProcessSpawner.ts), from
-        // out/main/modelHostMain.js beside the main bundle.
-        input: { index: 'src/main/index.ts', modelHostMain: 'src/runtime/host/modelHostMain.ts' },
+        // The model host and the engine each run in their own utilityProcess, from out/main/modelHostMain.js
+        // and out/main/engineProcessMain.js beside the main bundle.
+        input: { index: 'src/main/index.ts', modelHostMain: 'src/runtime/host/modelHostMain.ts', engineProcessMain: 'src/host/engineProcessMain.ts' },
         external: ['better-sqlite3', 'node-llama-cpp'],
       },
     },

@@ -1,6 +1,7 @@
 /*
- * Builds the `nightshift` command line into out/cli/: src/cli/main.ts and the model host it forks
- * (src/runtime/host/modelHostMain.ts, which forkModelHost finds as modelHostMain.js beside its own chunk),
+ * Builds the `nightshift` command line into out/cli/: src/cli/main.ts, the model host it forks
+ * (src/runtime/host/modelHostMain.ts, which forkModelHost finds as modelHostMain.js beside its own chunk)
+ * and the engine process `nightshift serve` forks (src/host/engineProcessMain.ts, found the same way),
  * bundled by esbuild as ES modules. Packages in node_modules stay external, so native addons
  * (better-sqlite3, node-llama-cpp) load from their own folders. Each command imports its heavy modules
  * inside its action; esbuild's code splitting turns those imports into chunks loaded only when that
@@ -26,7 +27,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = join(root, 'out', 'cli');
 const manifestName = 'build-inputs.json';
-const entryNames = ['main', 'modelHostMain'];
+const entryNames = ['main', 'modelHostMain', 'engineProcessMain'];
 const RETIRED_CHUNK_AGE_MS = 10 * 60_000;
 
 /**
@@ -47,7 +48,11 @@ export async function buildCli(options = {}) {
   try {
     const result = await esbuild.build({
       absWorkingDir: root,
-      entryPoints: { [entryNames[0]]: 'src/cli/main.ts', [entryNames[1]]: 'src/runtime/host/modelHostMain.ts' },
+      entryPoints: {
+        [entryNames[0]]: 'src/cli/main.ts',
+        [entryNames[1]]: 'src/runtime/host/modelHostMain.ts',
+        [entryNames[2]]: 'src/host/engineProcessMain.ts',
+      },
       outdir: staging,
       bundle: true,
       splitting: true,

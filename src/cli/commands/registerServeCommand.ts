@@ -17,6 +17,8 @@ export function registerServeCommand(program: Command): void {
       const { fileURLToPath } = await import('node:url');
       const { findPackageRoot } = await import('../../node/findPackageRoot.js');
       const { createMainHost } = await import('../../host/createMainHost.js');
+      const { createEngineSupervisor } = await import('../../host/createEngineSupervisor.js');
+      const { forkEngineProcess } = await import('../../host/forkEngineProcess.js');
       const { startProtocolServer } = await import('../../host/startProtocolServer.js');
       const { RendererNotBuiltError } = await import('../RendererNotBuiltError.js');
 
@@ -24,7 +26,11 @@ export function registerServeCommand(program: Command): void {
       const staticDir = resolve(flags.rendererDir ?? join(packageRoot ?? process.cwd(), 'out', 'renderer'));
       if (!existsSync(join(staticDir, 'index.html'))) throw new RendererNotBuiltError({ dir: staticDir, packageRoot });
 
-      const host = createMainHost(flags.dataDir ? { dataDir: flags.dataDir } : {});
+      // Sessions run in an engine child process, as in the app; Ctrl-C lets each finish its current step.
+      const host = createMainHost({
+        ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+        createSupervisor: (context) => createEngineSupervisor({ context, spawnEngine: forkEngineProcess() }),
+      });
       try {
         if (flags.project !== undefined) {
           const opened = await host.handle('project/open', { path: resolve(flags.project) });
@@ -42,11 +48,14 @@ export function registerServeCommand(program: Command): void {
           process.once('SIGINT', resolveStop);
           process.once('SIGTERM', resolveStop);
         });
+        process.stdout.write('Stopping: running sessions finish their current step first.\n');
+        await host.dispose();
         stopEvents();
         await server.close();
         process.stdout.write('Stopped.\n');
-      } finally {
-        host.dispose();
+      } catch (error) {
+        await host.dispose();
+        throw error;
       }
     });
 }
