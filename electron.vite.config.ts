@@ -12,7 +12,9 @@ export default defineConfig({
         // The model host and the engine each run in their own utilityProcess, from out/main/modelHostMain.js
         // and out/main/engineProcessMain.js beside the main bundle.
         input: { index: 'src/main/index.ts', modelHostMain: 'src/runtime/host/modelHostMain.ts', engineProcessMain: 'src/host/engineProcessMain.ts' },
-        external: ['better-sqlite3', 'node-llama-cpp'],
+        // ssh2 (dockerode's SSH transport) loads cpu-features, an optional native addon that is never built
+        // here (package.json allowScripts), inside a try; left external it is simply absent at run time.
+        external: ['better-sqlite3', 'node-llama-cpp', 'cpu-features'],
       },
     },
   },
