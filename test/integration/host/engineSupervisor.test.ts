@@ -287,7 +287,7 @@ describe('the engine supervisor with a real engine process', () => {
     const idle = await h.waitForState('idle');
     expect(sessionsOf(h.dataDir)[0]).toMatchObject({ session: { id: idle.sessionId, status: 'stopped' } });
 
-    expect(await h.host.handle('backlog/import', { projectPath: h.repoDir, format: 'tasks-md', text: '# Nothing yet\n' })).toMatchObject({ ok: true });
+    for (const taskId of ['T2', 'T1']) expect(await h.host.handle('backlog/delete', { projectPath: h.repoDir, taskId })).toMatchObject({ ok: true });
     expect(await h.host.handle('session/start', { projectPath: h.repoDir, settings: h.settings, resume: false })).toMatchObject({
       ok: false,
       error: { code: 'SESSION_BACKLOG_EMPTY', hint: expect.stringContaining('import') },
