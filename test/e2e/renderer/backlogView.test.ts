@@ -77,7 +77,7 @@ function taskIds(): Promise<string[]> {
 }
 
 async function openBacklogOf(path: string): Promise<void> {
-  await page.getByLabel('Project').fill(path);
+  await page.getByLabel('Project', { exact: true }).fill(path);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await page.getByRole('tab', { name: 'Backlog' }).click();
 }

@@ -39,6 +39,7 @@ beforeEach(async () => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
   await page.goto(server.url);
+  await page.getByRole('tab', { name: 'Review' }).click();
 });
 
 // Every test also proves the page raised no errors and sent only requests that pass the protocol's schemas.
