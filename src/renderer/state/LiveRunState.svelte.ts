@@ -241,7 +241,10 @@ export class LiveRunState {
           headCommit: session.headCommit,
         };
         if (running && explanation) {
-          this.#startTask({ taskRunId: running.taskRunId, taskId: running.taskId, title: running.title, index: running.index });
+          const known = this.task?.taskRunId === running.taskRunId ? this.task : null;
+          // Events may already have started this task here; keep the model output they streamed.
+          if (known) Object.assign(known, { taskId: running.taskId, title: running.title, index: running.index });
+          else this.#startTask({ taskRunId: running.taskRunId, taskId: running.taskId, title: running.title, index: running.index });
           this.#loadAttempts(explanation.attempts);
         }
       }

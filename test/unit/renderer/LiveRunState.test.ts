@@ -22,6 +22,19 @@ const DIFF_1 = `diff --git a/calc/math.py b/calc/math.py
 const DIFF_2 = `${DIFF_1}+# guarded
 `;
 
+/** The fake host's webshop session, running its first task. */
+const RUNNING_WEBSHOP: SessionControlState = {
+  projectPath: '/home/dev/webshop',
+  state: 'running',
+  sessionId: 'p7x2mf',
+  startsAt: null,
+  until: null,
+  task: { index: 1, total: 2, taskRunId: 21, taskId: 'cart-total', title: 'Compute the cart total with discounts' },
+  engineRestarts: 0,
+  error: null,
+  updatedAt: T0,
+};
+
 /**
  * The renderer's api over the fake host, with the wire round trip; `session/control` (which needs the real
  * supervisor) is answered from `control` when given, else by the fake host, which refuses it.
@@ -160,19 +173,8 @@ describe('LiveRunState', () => {
   });
 
   it('attaches to the session running now, with its task and attempt, and applies events that arrive meanwhile', async () => {
-    const control: SessionControlState = {
-      projectPath: '/home/dev/webshop',
-      state: 'running',
-      sessionId: 'p7x2mf',
-      startsAt: null,
-      until: null,
-      task: { index: 1, total: 2, taskRunId: 21, taskId: 'cart-total', title: 'Compute the cart total with discounts' },
-      engineRestarts: 0,
-      error: null,
-      updatedAt: T0,
-    };
     const host = createFakeHost();
-    const live = new LiveRunState({ api: apiOver(host, [control]), now: () => T0 });
+    const live = new LiveRunState({ api: apiOver(host, [RUNNING_WEBSHOP]), now: () => T0 });
     const attached = live.attach();
     expect(live.loading).toBe(true);
     live.handleEvent({ type: 'phase/started', at: T0, taskRunId: 21, attempt: 1, phase: 'review' });
@@ -186,6 +188,15 @@ describe('LiveRunState', () => {
     expect(states(live.timeline)).toEqual(['plan:ok', 'red:ok', 'green:ok', 'gates:ok', 'review:running', 'decision:pending']);
     expect(live.durationOf(live.timeline[0]!)).toBe(60 * SECOND);
     expect(host.requests.map((each) => each.name)).toEqual(['session/get', 'task/explain']);
+  });
+
+  it('keeps the output streamed before it attached to the same task', async () => {
+    const live = new LiveRunState({ api: apiOver(createFakeHost(), [RUNNING_WEBSHOP]), now: () => T0 });
+    live.handleEvent({ type: 'model/token', at: T0, taskRunId: 21, role: 'brain', text: 'Plan: apply the discount' });
+    await live.attach();
+    expect(live.task).toMatchObject({ taskRunId: 21, taskId: 'cart-total', title: 'Compute the cart total with discounts', index: 1 });
+    expect(live.output.brain).toBe('Plan: apply the discount');
+    expect(live.timeline[3]?.state).toBe('ok');
   });
 
   it('shows why attaching failed and stays empty', async () => {
