@@ -166,6 +166,34 @@ describe('live run view in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'live-run-dark.png'), fullPage: true });
   });
 
+  it('follows the model output until the reader scrolls up, and again when asked', async () => {
+    await openLiveRun();
+    const now = Date.now();
+    push(
+      { type: 'session/started', at: now, sessionId: 'p7x2mf', projectPath: '/home/dev/webshop', branch: 'nightshift/p7x2mf', taskCount: 2, resumed: false, sandbox: 'docker', isolated: true },
+      { type: 'task/started', at: now, sessionId: 'p7x2mf', taskRunId: 21, taskId: 'cart-total', title: 'Compute the cart total with discounts' },
+    );
+    const lines = (from: number) => Array.from({ length: 40 }, (_, index) => `line ${from + index}\n`).join('');
+    push({ type: 'model/token', at: now, taskRunId: 21, role: 'brain', text: lines(0) });
+    const output = page.locator('pre[data-role="brain"]');
+    const gapToBottom = () => output.evaluate((box) => box.scrollHeight - box.scrollTop - box.clientHeight);
+    await expect.poll(() => output.textContent()).toContain('line 39');
+    await expect.poll(gapToBottom).toBeLessThan(2);
+
+    await output.evaluate((box) => box.scrollTo({ top: 0 }));
+    const follow = page.getByRole('button', { name: 'Follow output' });
+    await expect.poll(() => follow.count()).toBe(1);
+    push({ type: 'model/token', at: now + 1, taskRunId: 21, role: 'brain', text: lines(40) });
+    await expect.poll(() => output.textContent()).toContain('line 79');
+    expect(await output.evaluate((box) => box.scrollTop)).toBe(0);
+
+    await follow.click();
+    push({ type: 'model/token', at: now + 2, taskRunId: 21, role: 'brain', text: lines(80) });
+    await expect.poll(() => output.textContent()).toContain('line 119');
+    await expect.poll(gapToBottom).toBeLessThan(2);
+    expect(await follow.count()).toBe(0);
+  });
+
   it('tells a new user what to do when nothing runs, and shows a crashed engine as notices, not a dead window', async () => {
     await openLiveRun();
     const live = page.getByRole('article', { name: 'Live run' });

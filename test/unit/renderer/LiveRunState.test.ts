@@ -162,6 +162,24 @@ describe('LiveRunState', () => {
     expect(live.streamingRole).toBe('qa');
   });
 
+  it('keeps the newest commands of the current task within its limit and ignores other task runs’', () => {
+    const live = new LiveRunState({ api: apiOver(createFakeHost(), []), now: () => T0, commandLimit: 2 });
+    live.handleEvent({ type: 'task/started', at: T0, sessionId: 'n1', taskRunId: 31, taskId: 'T1', title: 'Add divide' });
+    for (const [taskRunId, label] of [[31, 'a'], [99, 'other'], [31, 'b'], [31, 'c']] as const) {
+      live.handleEvent({ type: 'command/finished', at: T0, taskRunId, label, command: 'pytest', durationMs: 5, outcome: 'exited', exitCode: 0 });
+    }
+    expect(live.commands.map((command) => command.label)).toEqual(['b', 'c']);
+  });
+
+  it('takes the task’s position from the supervisor when it reports one', () => {
+    const live = new LiveRunState({ api: apiOver(createFakeHost(), []), now: () => T0 });
+    live.handleEvent({ type: 'task/started', at: T0, sessionId: 'p7x2mf', taskRunId: 22, taskId: 'cart-tax', title: 'Add VAT to the cart total' });
+    expect(live.task?.index).toBeNull();
+    live.handleEvent({ type: 'control/state', at: T0, state: { ...RUNNING_WEBSHOP, task: { index: 2, total: 2, taskRunId: 22, taskId: 'cart-tax', title: 'Add VAT to the cart total' } } });
+    expect(live.task?.index).toBe(2);
+    expect(live.control?.state).toBe('running');
+  });
+
   it('keeps crashes and restarts of the engine and the model host as notices, bounded', () => {
     const live = new LiveRunState({ api: apiOver(createFakeHost(), []), now: () => T0, noticeLimit: 3 });
     live.handleEvent({ type: 'process/crashed', at: T0, process: 'model-host', exitCode: null, signal: 'SIGSEGV', detail: 'ggml abort', restarting: true });
