@@ -61,6 +61,13 @@ export class ProjectsState {
     }
   }
 
+  /** Loads the recent list and, when no project is open yet, reopens the most recent one that still exists. */
+  async restore(): Promise<void> {
+    await this.loadRecent();
+    const last = this.recent.find((project) => project.available);
+    if (this.current === null && last) await this.open(last.path);
+  }
+
   /** Opens the folder at `path` and makes it the current project; false when the host refused it (see `openError`). */
   async open(path: string): Promise<boolean> {
     const trimmed = path.trim();

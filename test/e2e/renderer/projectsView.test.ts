@@ -257,6 +257,14 @@ describe('projects view in Chromium', () => {
     await expect.poll(() => lastRequest('session/resume')).toEqual({ projectPath: CALCULATOR });
   });
 
+  it('reopens the last project when the page is loaded again', async () => {
+    await openProject(CALCULATOR);
+    await page.reload();
+    await expect.poll(() => page.locator('.open-project').textContent()).toBe('calculator');
+    await expect.poll(() => page.locator('[data-view="projects"] [data-detail="language"]').textContent()).toBe('python');
+    expect(await page.locator('[data-view="projects"] [data-ready]').count()).toBe(1);
+  });
+
   it('switches views with Ctrl+number and arrow keys, and moves through recent projects with arrows', async () => {
     await openProject(WEBSHOP);
     await openProject(CALCULATOR);

@@ -28,6 +28,7 @@ beforeAll(async () => {
   server = await startBrowserApiServer({ staticDir, handle: (name, request) => host.handle(name, request) });
   page = await browser.newPage();
   await page.goto(server.url);
+  await page.getByRole('tab', { name: 'Review' }).click();
   // The app rendered from the host's answers, so its whole bundle has loaded and run.
   await page.getByRole('list', { name: 'Sessions' }).getByRole('button').first().waitFor();
 });

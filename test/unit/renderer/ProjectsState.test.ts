@@ -82,6 +82,21 @@ describe('ProjectsState', () => {
     expect(host.rejected).toEqual([]);
   });
 
+  it('reopens the most recent project that still exists, and nothing for a new user', async () => {
+    const host = createProjectsHost();
+    const fresh = new ProjectsState({ api: apiOver(createProjectsHost()) });
+    await fresh.restore();
+    expect(fresh.current).toBeNull();
+    expect(fresh.recent).toEqual([]);
+
+    await host.handle('project/open', { path: WEBSHOP });
+    await host.handle('project/open', { path: CALCULATOR });
+    const returning = new ProjectsState({ api: apiOver(host) });
+    await returning.restore();
+    expect(returning.current?.path).toBe(CALCULATOR);
+    expect(returning.details?.project.path).toBe(CALCULATOR);
+  });
+
   it('keeps the current project when another path is refused, with the reason and hint', async () => {
     const projects = new ProjectsState({ api: apiOver(createProjectsHost()) });
     await projects.open(CALCULATOR);
