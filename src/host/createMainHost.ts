@@ -105,7 +105,7 @@ export function createMainHost(options: {
     store,
     clock,
     openedProject,
-    settingsOf: () => defaultProjectSettings,
+    settingsOf: (project) => store.getProjectSettings(project.id) ?? defaultProjectSettings,
     publish: (event) => {
       for (const listener of listeners) listener(event);
     },
@@ -128,14 +128,7 @@ export function createMainHost(options: {
     ...createSessionHandlers({ context, supervisor }),
 
     'session/list': ({ projectPath }) => {
-      let sessions: SessionRecord[];
-      if (projectPath === undefined) {
-        sessions = store.listSessions();
-      } else {
-        const project = store.getProjectByPath(realPathOrResolved(projectPath));
-        if (!project) return [];
-        sessions = store.listSessions({ projectId: project.id });
-      }
+      const sessions = projectPath === undefined ? store.listSessions() : store.listSessions({ projectId: openedProject(projectPath).id });
       return sessions.map((session) => summarize(session, store.listTaskRuns(session.id)));
     },
 

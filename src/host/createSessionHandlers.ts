@@ -17,14 +17,19 @@ export function createSessionHandlers(options: {
     return supervisor;
   };
   const guarded = <R extends { projectPath: string }>(request: R): R => ({ ...request, projectPath: context.openedProject(request.projectPath).path });
+  // The guard runs first, so a path outside the opened projects is refused as such by every host.
+  const control = <R extends { projectPath: string }, T>(name: string, request: R, act: (running: SessionSupervisor, checked: R) => T): T => {
+    const checked = guarded(request);
+    return act(required(name), checked);
+  };
   return {
-    'session/start': (request) => required('session/start').start(guarded(request)),
-    'session/pause': (request) => required('session/pause').pause(guarded(request)),
-    'session/resume': (request) => required('session/resume').resume(guarded(request)),
-    'session/stop': (request) => required('session/stop').stop(guarded(request)),
+    'session/start': (request) => control('session/start', request, (running, checked) => running.start(checked)),
+    'session/pause': (request) => control('session/pause', request, (running, checked) => running.pause(checked)),
+    'session/resume': (request) => control('session/resume', request, (running, checked) => running.resume(checked)),
+    'session/stop': (request) => control('session/stop', request, (running, checked) => running.stop(checked)),
     'session/control': (request) => {
-      if (!supervisor) return [];
-      return supervisor.states(request.projectPath === undefined ? {} : guarded({ projectPath: request.projectPath }));
+      const scope = request.projectPath === undefined ? {} : guarded({ projectPath: request.projectPath });
+      return supervisor ? supervisor.states(scope) : [];
     },
   };
 }

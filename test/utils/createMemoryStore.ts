@@ -7,6 +7,7 @@ import type {
   ModelCallRecord,
   PhaseRecord,
   ProjectRecord,
+  RecentProjectRecord,
   SessionRecord,
   Store,
   TaskExplanation,
@@ -14,13 +15,16 @@ import type {
 } from '../../src/engine/ports/Store.js';
 import { BacklogOrderError } from '../../src/engine/store/BacklogOrderError.js';
 import { StoreRecordMissingError } from '../../src/engine/store/StoreRecordMissingError.js';
+import { parseProjectSettings } from '../../src/engine/settings/parseProjectSettings.js';
+import type { ProjectSettings } from '../../src/shared/projectSettingsSchema.js';
+import type { BaselineSummary } from '../../src/shared/protocol.js';
 import type { RailResult } from '../../src/shared/railResultSchema.js';
 import type { TaskSpec } from '../../src/shared/taskSpecSchema.js';
 
 /** Every table, as arrays in insertion order; `seq` breaks ties the way SQLite's rowid does. */
 interface Tables {
   nextId: number;
-  projects: ProjectRecord[];
+  projects: Array<ProjectRecord & { lastOpenedAt: number; forgotten: boolean }>;
   sessions: Array<SessionRecord & { seq: number }>;
   taskRuns: TaskRunRecord[];
   attempts: AttemptRecord[];
@@ -31,6 +35,8 @@ interface Tables {
   failures: Array<FailureRecord & { seq: number }>;
   audit: AuditRecord[];
   backlog: BacklogTaskRecord[];
+  settings: Array<{ projectId: number; settings: ProjectSettings }>;
+  baselines: Array<{ projectId: number; baseline: BaselineSummary }>;
 }
 
 const UNFINISHED: ReadonlySet<SessionRecord['status']> = new Set(['running', 'stopped', 'blocked', 'interrupted']);
@@ -57,6 +63,8 @@ export function createMemoryStore(): Store {
     failures: [],
     audit: [],
     backlog: [],
+    settings: [],
+    baselines: [],
   };
   const id = () => tables.nextId++;
   const copy = <T>(value: T): T => structuredClone(value);
@@ -73,6 +81,8 @@ export function createMemoryStore(): Store {
     if (found === undefined) throw new Error(`FOREIGN KEY constraint failed: no ${what}`);
     return found;
   };
+  const project = ({ id: projectId, path, name, createdAt }: Tables['projects'][number]): ProjectRecord => ({ id: projectId, path, name, createdAt });
+  const projectOrNull = (row: Tables['projects'][number] | undefined) => (row ? project(row) : null);
   const session = (sessionId: string) => tables.sessions.find((row) => row.id === sessionId);
   const taskRun = (taskRunId: number) => tables.taskRuns.find((row) => row.id === taskRunId);
   const attempt = (attemptId: number) => tables.attempts.find((row) => row.id === attemptId);
@@ -107,15 +117,15 @@ export function createMemoryStore(): Store {
     upsertProject({ path, name, now }) {
       const existing = tables.projects.find((row) => row.path === path);
       if (existing) {
-        existing.name = name;
-        return copy(existing);
+        Object.assign(existing, { name, lastOpenedAt: now, forgotten: false });
+        return project(existing);
       }
-      const created: ProjectRecord = { id: id(), path, name, createdAt: now };
+      const created = { id: id(), path, name, createdAt: now, lastOpenedAt: now, forgotten: false };
       tables.projects.push(created);
-      return copy(created);
+      return project(created);
     },
-    getProjectByPath: (path) => copy(tables.projects.find((row) => row.path === path) ?? null),
-    getProject: (projectId) => copy(tables.projects.find((row) => row.id === projectId) ?? null),
+    getProjectByPath: (path) => projectOrNull(tables.projects.find((row) => row.path === path)),
+    getProject: (projectId) => projectOrNull(tables.projects.find((row) => row.id === projectId)),
 
     createSession(options) {
       need(tables.projects.find((row) => row.id === options.projectId), `project ${options.projectId}`);
@@ -292,6 +302,39 @@ export function createMemoryStore(): Store {
           return copy(created);
         });
       }),
+
+    listRecentProjects: () =>
+      tables.projects
+        .filter((row) => !row.forgotten)
+        .sort(byKeys((row) => -row.lastOpenedAt, (row) => -row.id))
+        .map(
+          (row): RecentProjectRecord => ({
+            ...project(row),
+            lastOpenedAt: row.lastOpenedAt,
+            sessions: tables.sessions.filter((other) => other.projectId === row.id).length,
+            backlogTasks: tables.backlog.filter((task) => task.projectId === row.id).length,
+          }),
+        ),
+    forgetProject(projectId) {
+      const row = tables.projects.find((other) => other.id === projectId);
+      if (!row) throw new StoreRecordMissingError({ kind: 'project', id: projectId });
+      row.forgotten = true;
+    },
+    getProjectSettings(projectId) {
+      const row = tables.settings.find((other) => other.projectId === projectId);
+      return row ? parseProjectSettings({ settings: copy(row.settings) }) : null;
+    },
+    saveProjectSettings({ projectId, settings }) {
+      const parsed = parseProjectSettings({ settings });
+      need(tables.projects.find((row) => row.id === projectId), `project ${projectId}`);
+      tables.settings = [...tables.settings.filter((row) => row.projectId !== projectId), { projectId, settings: copy(parsed) }];
+      return copy(parsed);
+    },
+    getLastBaseline: (projectId) => copy(tables.baselines.find((row) => row.projectId === projectId)?.baseline ?? null),
+    recordBaseline({ projectId, baseline }) {
+      need(tables.projects.find((row) => row.id === projectId), `project ${projectId}`);
+      tables.baselines = [...tables.baselines.filter((row) => row.projectId !== projectId), { projectId, baseline: copy(baseline) }];
+    },
 
     transaction,
     dispose() {},

@@ -6,6 +6,8 @@ import type { RailResult } from '../../shared/railResultSchema.js';
 import type { TaskSpec } from '../../shared/taskSpecSchema.js';
 import type { TaskStatus } from '../../shared/taskStatus.js';
 import type { SandboxResult } from '../../shared/sandbox/Sandbox.js';
+import type { ProjectSettings } from '../../shared/projectSettingsSchema.js';
+import type { BaselineSummary } from '../../shared/protocol.js';
 
 /**
  * `blocked`: the environment failed (model endpoint, sandbox, test runner) and the session waits for it or
@@ -161,6 +163,16 @@ export interface AuditRecord {
   endedAt: number;
 }
 
+/** A project of the recent list, with what the list shows about it. */
+export interface RecentProjectRecord extends ProjectRecord {
+  /** Epoch milliseconds of the last `upsertProject` (an open in the app or a run). */
+  lastOpenedAt: number;
+  /** Sessions recorded for it. */
+  sessions: number;
+  /** Tasks in its backlog. */
+  backlogTasks: number;
+}
+
 /** A task of a project's backlog, as kept in the database between sessions. */
 export interface BacklogTaskRecord {
   projectId: number;
@@ -194,6 +206,7 @@ export interface TaskExplanation {
  * ever recreating a damaged database.
  */
 export interface Store {
+  /** Creates or renames the project at `path`, marks it opened at `now` and brings it back if it was forgotten. */
   upsertProject(options: { path: string; name: string; now: number }): ProjectRecord;
   getProjectByPath(path: string): ProjectRecord | null;
   getProject(id: number): ProjectRecord | null;
@@ -266,6 +279,27 @@ export interface Store {
     /** Epoch milliseconds. */
     now: number;
   }): BacklogTaskRecord[];
+
+  /** Projects not forgotten, most recently opened first. */
+  listRecentProjects(): RecentProjectRecord[];
+  /**
+   * Hides a project from `listRecentProjects` until `upsertProject` opens it again; its sessions, backlog and
+   * settings stay. Throws `StoreRecordMissingError` when there is no such project.
+   */
+  forgetProject(projectId: number): void;
+  /** The session settings saved for a project, or null when none were. Throws `ProjectSettingsInvalidError` for a saved value the schema refuses. */
+  getProjectSettings(projectId: number): ProjectSettings | null;
+  /** Saves a project's session settings, replacing earlier ones. Throws `ProjectSettingsInvalidError` when the schema refuses them. */
+  saveProjectSettings(options: {
+    projectId: number;
+    settings: ProjectSettings;
+    /** Epoch milliseconds. */
+    now: number;
+  }): ProjectSettings;
+  /** The project's last baseline check, or null before the first. */
+  getLastBaseline(projectId: number): BaselineSummary | null;
+  /** Records a baseline check as the project's last one. */
+  recordBaseline(options: { projectId: number; baseline: BaselineSummary }): void;
 
   transaction<T>(fn: () => T): T;
   dispose(): void;

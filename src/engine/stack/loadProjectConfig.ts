@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { projectConfigSchema, type ProjectConfig } from '../../shared/projectConfigSchema.js';
+import { parseProjectConfig } from './parseProjectConfig.js';
 import { ProjectConfigError } from './ProjectConfigError.js';
 
 /** Name of the optional per-project config file at the repository root. */
@@ -22,21 +23,5 @@ export async function loadProjectConfig(options: {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return projectConfigSchema.parse({});
     throw new ProjectConfigError({ file, field: null, reason: `cannot be read (${(error as Error).message})`, cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ProjectConfigError({ file, field: null, reason: `is not valid JSON (${(error as Error).message})`, cause: error });
-  }
-  const parsed = projectConfigSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const keys = issue && 'keys' in issue && Array.isArray(issue.keys) ? (issue.keys as string[]) : [];
-  const field = [...(issue?.path ?? []).map(String), ...keys.slice(0, 1)].join('.');
-  throw new ProjectConfigError({
-    file,
-    field: field === '' ? null : field,
-    reason: issue?.code === 'unrecognized_keys' ? `is not a known setting` : (issue?.message ?? 'does not match the schema'),
-    cause: parsed.error,
-  });
+  return parseProjectConfig({ text, file });
 }

@@ -10,6 +10,8 @@ import type { PhaseName } from '../../shared/phaseName.js';
 import type { RailName, RailResult } from '../../shared/railResultSchema.js';
 import type { TaskSpec } from '../../shared/taskSpecSchema.js';
 import type { TaskStatus } from '../../shared/taskStatus.js';
+import type { BaselineSummary } from '../../shared/protocol.js';
+import { parseProjectSettings } from '../settings/parseProjectSettings.js';
 import type {
   AttemptRecord,
   AuditRecord,
@@ -19,6 +21,7 @@ import type {
   ModelCallRecord,
   PhaseRecord,
   ProjectRecord,
+  RecentProjectRecord,
   SessionRecord,
   SessionStatus,
   Store,
@@ -266,6 +269,12 @@ interface ProjectRow {
   path: string;
   name: string;
   created_at: number;
+}
+
+interface RecentProjectRow extends ProjectRow {
+  last_opened_at: number;
+  sessions: number;
+  backlog_tasks: number;
 }
 
 interface SessionRow {
@@ -522,10 +531,28 @@ function buildStore(db: Database.Database): Store {
   };
 
   const statements = {
-    upsertProject: db.prepare<[string, string, number], ProjectRow>(
-      `INSERT INTO projects (path, name, created_at) VALUES (?, ?, ?)
-       ON CONFLICT (path) DO UPDATE SET name = excluded.name
+    upsertProject: db.prepare<[string, string, number, number], ProjectRow>(
+      `INSERT INTO projects (path, name, created_at, last_opened_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (path) DO UPDATE SET name = excluded.name, last_opened_at = excluded.last_opened_at, forgotten = 0
        RETURNING *`,
+    ),
+    recentProjects: db.prepare<[], RecentProjectRow>(
+      `SELECT projects.*,
+         (SELECT COUNT(*) FROM sessions WHERE sessions.project_id = projects.id) AS sessions,
+         (SELECT COUNT(*) FROM backlog_tasks WHERE backlog_tasks.project_id = projects.id) AS backlog_tasks
+       FROM projects WHERE forgotten = 0
+       ORDER BY last_opened_at DESC, id DESC`,
+    ),
+    forgetProject: db.prepare<[number], void>('UPDATE projects SET forgotten = 1 WHERE id = ?'),
+    projectSettings: db.prepare<[number], { settings: string }>('SELECT settings FROM project_settings WHERE project_id = ?'),
+    saveProjectSettings: db.prepare<[number, string, number], void>(
+      `INSERT INTO project_settings (project_id, settings, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (project_id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at`,
+    ),
+    lastBaseline: db.prepare<[number], { summary: string }>('SELECT summary FROM project_baselines WHERE project_id = ?'),
+    recordBaseline: db.prepare<[number, string, number, string], void>(
+      `INSERT INTO project_baselines (project_id, commit_sha, ran_at, summary) VALUES (?, ?, ?, ?)
+       ON CONFLICT (project_id) DO UPDATE SET commit_sha = excluded.commit_sha, ran_at = excluded.ran_at, summary = excluded.summary`,
     ),
     projectByPath: db.prepare<[string], ProjectRow>('SELECT * FROM projects WHERE path = ?'),
     projectById: db.prepare<[number], ProjectRow>('SELECT * FROM projects WHERE id = ?'),
@@ -660,7 +687,7 @@ function buildStore(db: Database.Database): Store {
   const transaction = <T>(fn: () => T): T => db.transaction(fn)();
 
   return {
-    upsertProject: ({ path, name, now }) => toProject(statements.upsertProject.get(path, name, now)!),
+    upsertProject: ({ path, name, now }) => toProject(statements.upsertProject.get(path, name, now, now)!),
 
     getProjectByPath(path) {
       const row = statements.projectByPath.get(path);
@@ -913,6 +940,35 @@ function buildStore(db: Database.Database): Store {
         statements.clearBacklog.run(projectId);
         return specs.map((spec) => toBacklogTask(statements.insertBacklogTask.get(backlogColumns(projectId, spec, now))!));
       }),
+
+    listRecentProjects: () =>
+      statements.recentProjects.all().map(
+        (row): RecentProjectRecord => ({ ...toProject(row), lastOpenedAt: row.last_opened_at, sessions: row.sessions, backlogTasks: row.backlog_tasks }),
+      ),
+
+    forgetProject(projectId) {
+      if (statements.forgetProject.run(projectId).changes === 0) throw new StoreRecordMissingError({ kind: 'project', id: projectId });
+    },
+
+    getProjectSettings(projectId) {
+      const row = statements.projectSettings.get(projectId);
+      return row ? parseProjectSettings({ settings: JSON.parse(row.settings) }) : null;
+    },
+
+    saveProjectSettings({ projectId, settings, now }) {
+      const parsed = parseProjectSettings({ settings });
+      statements.saveProjectSettings.run(projectId, JSON.stringify(parsed), now);
+      return parsed;
+    },
+
+    getLastBaseline(projectId) {
+      const row = statements.lastBaseline.get(projectId);
+      return row ? (JSON.parse(row.summary) as BaselineSummary) : null;
+    },
+
+    recordBaseline: ({ projectId, baseline }) => {
+      statements.recordBaseline.run(projectId, baseline.commit, baseline.ranAt, JSON.stringify(baseline));
+    },
 
     transaction,
 

@@ -224,4 +224,28 @@ export const migrations: ReadonlyArray<{
       ALTER TABLE attempts ADD COLUMN diff TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    name: 'projects: recent list, saved settings, last baseline',
+    sql: `
+      -- last_opened_at orders the recent list (set on every open or run); forgotten hides a project from it
+      -- until it is opened again, keeping its sessions.
+      ALTER TABLE projects ADD COLUMN last_opened_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE projects SET last_opened_at = created_at;
+      ALTER TABLE projects ADD COLUMN forgotten INTEGER NOT NULL DEFAULT 0 CHECK (forgotten IN (0, 1));
+
+      CREATE TABLE project_settings (
+        project_id INTEGER PRIMARY KEY REFERENCES projects (id) ON DELETE CASCADE,
+        settings   TEXT    NOT NULL, -- JSON ProjectSettings, validated on the way in and out
+        updated_at INTEGER NOT NULL
+      );
+
+      -- Only the last baseline check of each project is kept: it is what the Projects view shows.
+      CREATE TABLE project_baselines (
+        project_id INTEGER PRIMARY KEY REFERENCES projects (id) ON DELETE CASCADE,
+        commit_sha TEXT    NOT NULL,
+        ran_at     INTEGER NOT NULL,
+        summary    TEXT    NOT NULL -- JSON BaselineSummary
+      );
+    `,
+  },
 ];

@@ -116,7 +116,7 @@ describe('createMainHost over a real SQLite store', () => {
     expect(viaLink.map((session) => session.id)).toEqual(['older1']);
     const shop = ok(await host.handle('session/list', { projectPath: otherRepo }));
     expect(shop).toMatchObject([{ id: 'newer2', projectPath: otherRepo }]);
-    expect(ok(await host.handle('session/list', { projectPath: join(repo, 'nowhere') }))).toEqual([]);
+    expect(failed(await host.handle('session/list', { projectPath: join(repo, 'nowhere') })).code).toBe('PROJECT_NOT_OPEN');
   });
 
   it('opens a git repository as a project and refuses folders that are not one', async () => {

@@ -41,6 +41,8 @@ describe('createSqliteStore', () => {
       'gate_results',
       'model_calls',
       'phase_results',
+      'project_baselines',
+      'project_settings',
       'projects',
       'sessions',
       'task_runs',
@@ -178,6 +180,20 @@ describe('createSqliteStore', () => {
     const store = createSqliteStore({ path });
     onTestFinished(() => store.dispose());
     expect(store.getProjectByPath('/repos/old')).toEqual({ id: 1, path: '/repos/old', name: 'old', createdAt: 1 });
+  });
+
+  it('upgrades projects opened before the recent list existed: last opened when they were created', () => {
+    const path = join(makeTempDir(), 'nightshift.db');
+    const db = new Database(path);
+    const before = migrations.findIndex((migration) => migration.name === 'projects: recent list, saved settings, last baseline');
+    for (const migration of migrations.slice(0, before)) db.exec(migration.sql);
+    db.pragma(`user_version = ${before}`);
+    db.prepare('INSERT INTO projects (path, name, created_at) VALUES (?, ?, ?)').run('/repos/old', 'old', 42);
+    db.close();
+
+    const store = createSqliteStore({ path });
+    onTestFinished(() => store.dispose());
+    expect(store.listRecentProjects()).toEqual([{ id: 1, path: '/repos/old', name: 'old', createdAt: 42, lastOpenedAt: 42, sessions: 0, backlogTasks: 0 }]);
   });
 
   it('upgrades a database of the first schema: its rails come back untimed, and commands can be recorded', () => {

@@ -5,6 +5,8 @@ import type { RailResult } from '../../../src/shared/railResultSchema.js';
 import { BacklogOrderError } from '../../../src/engine/store/BacklogOrderError.js';
 import { StoreRecordMissingError } from '../../../src/engine/store/StoreRecordMissingError.js';
 import { createSqliteStore } from '../../../src/engine/store/createSqliteStore.js';
+import { defaultProjectSettings, type ProjectSettings } from '../../../src/shared/projectSettingsSchema.js';
+import type { BaselineSummary } from '../../../src/shared/protocol.js';
 import { createMemoryStore } from '../../utils/createMemoryStore.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 import { sampleAudit, sampleModels, sampleRails, sampleSpec, seedStore } from '../../utils/seedStore.js';
@@ -459,5 +461,65 @@ describe.each(stores)('Store contract: $name', ({ open }) => {
       expect(store.listBacklog(project.id)).toEqual(replaced);
       expect(() => store.replaceBacklog({ projectId: project.id, specs: [sampleSpec('X'), sampleSpec('X')], now: 8 })).toThrow(/UNIQUE/);
       expect(store.listBacklog(project.id)).toEqual(replaced);
+    });
+
+    it('lists recent projects by last open with their counts, hides forgotten ones until they are opened again', () => {
+      const { store } = openStore();
+      const { project: calc } = seedStore({ store, projectPath: '/repos/calc', sessionId: 's1', startedAt: 100 });
+      const web = store.upsertProject({ path: '/repos/web', name: 'web', now: 200 });
+      store.saveBacklogTask({ projectId: web.id, spec: sampleSpec('W1'), now: 201 });
+      expect(store.listRecentProjects()).toEqual([
+        { ...web, lastOpenedAt: 200, sessions: 0, backlogTasks: 1 },
+        { ...calc, lastOpenedAt: 100, sessions: 1, backlogTasks: 0 },
+      ]);
+      store.upsertProject({ path: '/repos/calc', name: 'calc', now: 300 });
+      expect(store.listRecentProjects().map((project) => [project.path, project.lastOpenedAt])).toEqual([['/repos/calc', 300], ['/repos/web', 200]]);
+
+      store.forgetProject(calc.id);
+      expect(store.listRecentProjects().map((project) => project.path)).toEqual(['/repos/web']);
+      expect(store.getProject(calc.id)).toEqual(calc);
+      expect(store.listSessions({ projectId: calc.id })).toHaveLength(1);
+      expect(() => store.forgetProject(987_654)).toThrow(StoreRecordMissingError);
+      store.upsertProject({ path: '/repos/calc', name: 'calc', now: 400 });
+      expect(store.listRecentProjects().map((project) => [project.path, project.sessions])).toEqual([['/repos/calc', 1], ['/repos/web', 0]]);
+    });
+
+    it('keeps validated session settings and the last baseline per project', () => {
+      const { store } = openStore();
+      const calc = store.upsertProject({ path: '/repos/calc', name: 'calc', now: 1 });
+      const web = store.upsertProject({ path: '/repos/web', name: 'web', now: 1 });
+      expect(store.getProjectSettings(calc.id)).toBeNull();
+      const direct: ProjectSettings = { ...defaultProjectSettings, mode: 'direct', targetBranch: 'main', maxTasks: 3 };
+      expect(store.saveProjectSettings({ projectId: calc.id, settings: direct, now: 2 })).toEqual(direct);
+      expect(store.getProjectSettings(calc.id)).toEqual(direct);
+      expect(store.getProjectSettings(web.id)).toBeNull();
+      const refused = { ...defaultProjectSettings, mode: 'direct', targetBranch: null } as ProjectSettings;
+      expect(() => store.saveProjectSettings({ projectId: calc.id, settings: refused, now: 3 })).toThrow(
+        expect.objectContaining({ field: 'targetBranch' }) as Error,
+      );
+      expect(store.getProjectSettings(calc.id)).toEqual(direct);
+      expect(() => store.saveProjectSettings({ projectId: 987_654, settings: direct, now: 3 })).toThrow(/FOREIGN KEY/);
+
+      expect(store.getLastBaseline(calc.id)).toBeNull();
+      const first: BaselineSummary = {
+        commit: 'a'.repeat(40),
+        ok: false,
+        passed: 1,
+        failed: 1,
+        errored: 0,
+        skipped: 0,
+        failing: ['test_calc.py::test_div'],
+        command: 'python3 -m pytest',
+        output: '1 failed, 1 passed',
+        sandbox: 'bubblewrap',
+        ranAt: 10,
+        durationMs: 900,
+        hint: 'Make the suite pass at HEAD.',
+      };
+      store.recordBaseline({ projectId: calc.id, baseline: first });
+      const second: BaselineSummary = { ...first, commit: 'b'.repeat(40), ok: true, failed: 0, failing: [], ranAt: 20, hint: null };
+      store.recordBaseline({ projectId: calc.id, baseline: second });
+      expect(store.getLastBaseline(calc.id)).toEqual(second);
+      expect(store.getLastBaseline(web.id)).toBeNull();
     });
 });
