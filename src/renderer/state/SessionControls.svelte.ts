@@ -74,6 +74,8 @@ export class SessionControls {
   });
 
   readonly #api: NightshiftApi;
+  /** The saved settings the form was last filled from, as JSON. */
+  #saved: string | undefined;
 
   constructor(options: {
     /** Where sessions are started and controlled. */
@@ -92,13 +94,19 @@ export class SessionControls {
     }
   }
 
-  /** Points the form at the project at `projectPath` (null: none) and fills it from `settings`, its saved settings. */
+  /**
+   * Points the form at the project at `projectPath` (null: none) and fills it from `settings`, its saved
+   * settings. The same settings again (the project's details were read again) keep the user's edits.
+   */
   open(options: { projectPath: string | null; settings: ProjectSettings | null }): void {
+    const saved = JSON.stringify(options.settings);
+    if (options.projectPath === this.projectPath && saved === this.#saved) return;
     if (options.projectPath !== this.projectPath) {
       this.projectPath = options.projectPath;
       this.error = null;
       this.scheduleErrors = {};
     }
+    this.#saved = saved;
     this.settings.load(options.settings);
   }
 

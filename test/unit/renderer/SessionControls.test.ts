@@ -71,6 +71,17 @@ describe('SessionControls', () => {
     expect(controls.canStart).toBe(true);
   });
 
+  it('keeps the user’s edits when the same saved settings arrive again, and refills on new ones', async () => {
+    const { controls } = await openedOn(CALCULATOR);
+    const saved = { models: 'local', profile: null, sandbox: null, allowUnsandboxed: false, maxTasks: null, maxAttempts: null, mode: 'branch', targetBranch: null, allowFailingBaseline: false } as const;
+    controls.open({ projectPath: CALCULATOR, settings: saved });
+    controls.settings.draft.maxTasks = '7';
+    controls.open({ projectPath: CALCULATOR, settings: { ...saved } });
+    expect(controls.settings.draft.maxTasks).toBe('7');
+    controls.open({ projectPath: CALCULATOR, settings: { ...saved, maxTasks: 2 } });
+    expect(controls.settings.draft.maxTasks).toBe('2');
+  });
+
   it('starts now with the form’s settings and follows the state', async () => {
     const { host, controls } = await openedOn(CALCULATOR);
     expect(await controls.start()).toBe(true);
