@@ -40,11 +40,19 @@ export async function probeSandboxChoice(options: {
   platform?: NodeJS.Platform;
   /** Environment with PATH, HOME, DOCKER_HOST. Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Directory that system-wide Docker sockets such as /var/run/docker.sock are looked up under. Default `/`. */
+  rootDir?: string;
 }): Promise<SandboxChoice> {
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
   const docker = async (): Promise<SandboxChoice> => {
-    const found = await discoverDockerEndpoint({ env, homeDir: env.HOME ?? homedir(), platform, pingTimeoutMs: PING_TIMEOUT_MS });
+    const found = await discoverDockerEndpoint({
+      env,
+      homeDir: env.HOME ?? homedir(),
+      platform,
+      pingTimeoutMs: PING_TIMEOUT_MS,
+      ...(options.rootDir === undefined ? {} : { rootDir: options.rootDir }),
+    });
     const image = options.sandboxImage ?? sandboxImageName({ stack: options.stack }).image;
     const present = await imageExists(found.docker, image).catch(() => false);
     const built = present ? '' : options.sandboxImage ? ' (not present: pull or build it first)' : ' (built on first use)';

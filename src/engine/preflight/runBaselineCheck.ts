@@ -95,7 +95,9 @@ export async function runBaselineCheck(options: {
         : !finished
           ? `The suite could not run in the ${where} sandbox (${result.outcome}): check the sandbox (\`nightshift sandbox doctor\`) and try again.`
           : 'Make the suite pass at HEAD (fix or skip the failing tests), or allow a failing baseline in the project settings so the suite rail refuses only new failures.';
-    const reportNote = report || !run.reportProblem ? '' : `\n[nightshift: no test report: ${run.reportProblem}]`;
+    const printed = commandOutput(result);
+    const output =
+      report || !run.reportProblem ? printed : `${printed === '' ? '' : printed.replace(/\n?$/, '\n')}[nightshift: no test report: ${run.reportProblem}]`;
     return {
       commit: repo.headOid,
       ok,
@@ -105,7 +107,7 @@ export async function runBaselineCheck(options: {
       skipped: counts.skipped,
       failing: failing.slice(0, FAILING_KEPT),
       command: run.command,
-      output: tail(commandOutput(result) + reportNote, OUTPUT_TAIL_BYTES),
+      output: tail(output, OUTPUT_TAIL_BYTES),
       sandbox: where,
       ranAt,
       durationMs: result.durationMs,

@@ -250,6 +250,35 @@ describe('project messages', () => {
     expect(snapshotUserRepo(repo)).toEqual(before);
   });
 
+  it('keeps the last 64 KiB of a loud suite without a report, judged by its exit code', async () => {
+    const { host, root } = startHost();
+    const loud = `python3 -c "print('HEAD' + 'MARK'); print('x' * 200000); print('TAIL' + 'MARK')"; exit 3`;
+    const repo = repoWith(root, 'loud', { 'README.md': '# loud\n', 'nightshift.json': JSON.stringify({ testCommand: loud }) });
+    ok(await host.handle('project/open', { path: repo }));
+    ok(await host.handle('project/settings', { projectPath: repo, settings: LOCAL }));
+
+    const baseline = ok(await host.handle('project/baseline', { projectPath: repo }));
+    expect(baseline).toMatchObject({ ok: false, passed: 0, failed: 0, failing: [], command: loud });
+    expect(Buffer.byteLength(baseline.output)).toBeLessThanOrEqual(64 * 1024);
+    expect(/^\[\.\.\. \d+ bytes cut \.\.\.\]\nx/.test(baseline.output)).toBe(true);
+    // Plain booleans: a failed match would print 64 KiB.
+    expect(baseline.output.includes('HEADMARK')).toBe(false);
+    expect(/TAILMARK\n\[nightshift: no test report: /.test(baseline.output)).toBe(true);
+  });
+
+  it('says how to get past a suite that does not finish in time', async () => {
+    const { host, root } = startHost();
+    const slow = "import { test } from 'node:test';\n\ntest('waits', () => new Promise((resolve) => setTimeout(resolve, 30000)));\n";
+    const repo = repoWith(root, 'slow', { ...nodeProjectFiles, 'test/slow.test.js': slow, 'nightshift.json': JSON.stringify({ commandTimeoutMs: 1500 }) });
+    ok(await host.handle('project/open', { path: repo }));
+    ok(await host.handle('project/settings', { projectPath: repo, settings: LOCAL }));
+
+    const baseline = ok(await host.handle('project/baseline', { projectPath: repo }));
+    expect(baseline.ok).toBe(false);
+    expect(baseline.hint).toMatch(/did not finish within 1500 ms.*commandTimeoutMs/);
+    expect(baseline.durationMs).toBeLessThan(20_000);
+  });
+
   it('records a baseline that cannot run (no sandbox allowed) as failed with the sandbox hint', async () => {
     const { host, root } = startHost();
     const repo = repoWith(root, 'calc', pythonProjectFiles);
