@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
@@ -9,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/shared/engineEventSchema.js';
 import type { NightshiftBridge, ProtocolResult } from '../../../src/shared/protocol.js';
 import { createPythonFixture } from '../../fixtures/createPythonFixture.js';
-import { makeTempDir } from '../../utils/makeTempDir.js';
 
 // Electron's own tests: the built app (out/main) launched in Electron through Playwright. npm install does not
 // download Electron's binary (package.json allowScripts), so where it is missing the suite is reported as
@@ -55,7 +55,7 @@ describe.skipIf(!electronPath)(`Electron app${electronPath ? '' : NOT_RUN}`, () 
     // The SQLite addon for Electron's ABI (what `npm start` builds first), then the app's bundles in out/.
     run(process.execPath, ['build/scripts/ensureDeps.mjs'], { ...process.env, npm_lifecycle_event: 'prestart' });
     run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']);
-    scratch = makeTempDir();
+    scratch = mkdtempSync(join(tmpdir(), 'nightshift-electron-'));
     dataDir = join(scratch, 'data');
     app = await _electron.launch({
       executablePath: electronPath!,
@@ -73,11 +73,13 @@ describe.skipIf(!electronPath)(`Electron app${electronPath ? '' : NOT_RUN}`, () 
   });
 
   afterAll(async () => {
-    if (!app) return;
-    // A test that failed mid-session leaves the quit question open; the process is ended after a minute then.
-    const timer = setTimeout(() => app.process().kill('SIGKILL'), 60_000);
-    await app.close().catch(() => {});
-    clearTimeout(timer);
+    if (app) {
+      // A test that failed mid-session leaves the quit question open; the process is ended after a minute then.
+      const timer = setTimeout(() => app.process().kill('SIGKILL'), 60_000);
+      await app.close().catch(() => {});
+      clearTimeout(timer);
+    }
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
   });
 
   /** Process ids of the running "Nightshift engine" utility processes (the name utilityProcess.fork was given). */
@@ -212,7 +214,10 @@ describe.skipIf(!electronPath)(`Electron app${electronPath ? '' : NOT_RUN}`, () 
     const crashed = await waitForEvent((event) => event.type === 'process/crashed' && event.process === 'engine', beforeKill);
     expect(crashed).toMatchObject({ restarting: true });
     await waitForEvent((event) => event.type === 'process/restarted' && event.process === 'engine', beforeKill);
-    await waitForEvent((event) => event.type === 'control/state' && event.state.state === 'running' && event.state.engineRestarts === 1, beforeKill);
+    await waitForEvent(
+      (event) => event.type === 'control/state' && event.state.state === 'running' && event.state.engineRestarts === 1 && event.state.task !== null,
+      beforeKill,
+    );
     const restarted = await enginePids();
     expect(restarted).toHaveLength(1);
     expect(restarted[0]).not.toBe(engines[0]);
