@@ -162,7 +162,7 @@ describe('createMainHost over a real SQLite store', () => {
       [2, 'ESCALATE', 'patch'],
     ]);
     expect(explanation.attempts[0]!.rails).toEqual(sampleRails);
-    expect(explanation.attempts[0]!.phases).toEqual([{ phase: 'green', ok: true, detail: 'code written' }]);
+    expect(explanation.attempts[0]!.phases).toEqual([{ phase: 'green', ok: true, detail: 'code written', startedAt: NIGHT, endedAt: NIGHT + 10 }]);
     expect(explanation.attempts[0]!.feedback).toBe('suite: expected 3, got 4');
     expect(explanation.text).toContain(`Task run ${escalated.id}: T2 Task T2`);
     expect(explanation.text).toContain('Attempt 2: ESCALATE');
@@ -198,7 +198,7 @@ describe('createMainHost over a real SQLite store', () => {
     const { dataDir } = seedDataDir();
     const seen: Array<[unknown, ProtocolName]> = [];
     const host = createMainHost({ dataDir, onUnexpectedError: (error, name) => seen.push([error, name]) });
-    host.dispose();
+    await host.dispose();
     const result = failed(await host.handle('session/list', {}));
     expect(result.code).toBe('INTERNAL');
     expect(result.message).toContain('session/list');
