@@ -245,7 +245,17 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: Pr
         baselines,
         allowFailingBaseline: options.allowFailingBaseline === true,
         emit,
+      }).catch((error: unknown) => {
+        if (options.signal?.aborted) return null;
+        throw error;
       });
+      if (checked === null || (options.signal?.aborted && checked.blockedReason !== null)) {
+        // A stop during the preflight cut its checks short, so their failures say nothing about the environment.
+        store.updateSession(session.id, { status: 'stopped', reason: '', endedAt: clock.now() });
+        const tasks = store.listTaskRuns(session.id);
+        emit({ type: 'session/finished', at: clock.now(), sessionId: session.id, status: 'stopped', counts: countStatuses(tasks), branch: session.branch, headCommit: session.headCommit });
+        return { session: store.getSession(session.id) ?? session, tasks };
+      }
       preflight = checked.report;
       if (checked.blockedReason !== null) {
         const tasks = store.listTaskRuns(session.id);

@@ -207,6 +207,17 @@ describe('the engine supervisor with a real engine process', () => {
     expect(h.spawned).toHaveLength(2);
   }, 300_000);
 
+  it('pauses a session stopped during its preflight, leaving it resumable rather than blocked', async () => {
+    const h = await setUp();
+    await h.host.handle('session/start', { projectPath: h.repoDir, settings: h.settings });
+    await h.waitFor((event) => event.type === 'session/started');
+    await h.host.handle('session/pause', { projectPath: h.repoDir });
+    const paused = await h.waitForState('paused');
+    expect(paused).toMatchObject({ error: null });
+    expect(h.events.find((event) => event.type === 'session/finished')).toMatchObject({ status: 'stopped' });
+    expect(sessionsOf(h.dataDir)).toEqual([{ session: expect.objectContaining({ id: paused.sessionId, status: 'stopped' }), tasks: { T1: 'queued', T2: 'queued' } }]);
+  }, 300_000);
+
   it('restarts an engine process killed mid-task, and the same session completes', async () => {
     const h = await setUp();
     await h.host.handle('session/start', { projectPath: h.repoDir, settings: h.settings });
