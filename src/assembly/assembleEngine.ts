@@ -9,6 +9,7 @@ import { createSqliteStore } from '../engine/store/createSqliteStore.js';
 import { openDataDir } from '../engine/store/openDataDir.js';
 import { createGitVcs } from '../engine/vcs/createGitVcs.js';
 import { refIntentsDir } from '../engine/vcs/refIntentsDir.js';
+import type { ModelHostEvent } from '../runtime/host/ModelHost.js';
 import { createModelsFromSpec } from '../runtime/models/createModelsFromSpec.js';
 import { createSandboxFactory } from '../sandbox/createSandboxFactory.js';
 import type { ModelClient } from '../shared/model/ModelClient.js';
@@ -34,6 +35,8 @@ export interface EngineSettings {
         profileId?: string;
         /** Where API keys and thread counts are read. Default: process.env. */
         env?: Record<string, string | undefined>;
+        /** Told about the `local` model process's starts, crashes and restarts, for the UI. */
+        onModelHostEvent?: (event: ModelHostEvent) => void;
       }
     | { client: ModelClient };
   /** Where commands run; each field overrides the project's nightshift.json. */
@@ -50,6 +53,11 @@ export interface EngineSettings {
    * the in-memory one) is used as it is and left open by dispose.
    */
   store?: 'sqlite' | 'sqlite-on-first-use' | Store;
+  /**
+   * The `better_sqlite3.node` the sqlite stores load, built for this runtime's ABI (Electron's, in the app's
+   * engine process). Default: the package's own Node build.
+   */
+  nativeBinding?: string;
   /** Default: the system clock. */
   clock?: Clock;
   /** Default: the prompts in resources/prompts. */
@@ -81,7 +89,8 @@ export async function assembleEngine(settings: EngineSettings): Promise<Assemble
   const dirs = openDataDir({ dir: settings.dataDir });
   const given = typeof settings.store === 'object' ? settings.store : null;
   let opened: Store | null = null;
-  const openStore = (): Store => (opened ??= createSqliteStore({ path: dirs.dbPath }));
+  const openStore = (): Store =>
+    (opened ??= createSqliteStore({ path: dirs.dbPath, ...(settings.nativeBinding === undefined ? {} : { nativeBinding: settings.nativeBinding }) }));
   if (given === null && settings.store !== 'sqlite-on-first-use') openStore();
   const releaseStore = () => opened?.dispose();
 
@@ -97,6 +106,7 @@ export async function assembleEngine(settings: EngineSettings): Promise<Assemble
             ...(settings.models.projectDir ? { projectDir: settings.models.projectDir } : {}),
             ...(settings.models.profileId ? { profileId: settings.models.profileId } : {}),
             ...(settings.models.env ? { env: settings.models.env } : {}),
+            ...(settings.models.onModelHostEvent ? { onModelHostEvent: settings.models.onModelHostEvent } : {}),
           });
   } catch (error) {
     releaseStore();

@@ -60,6 +60,11 @@ export function createEngineSupervisor(options: {
   context: HostContext;
   /** Starts an engine process: forkEngineProcess() under Node, a utilityProcess spawner in Electron. */
   spawnEngine: SpawnEngineProcess;
+  /**
+   * The `better_sqlite3.node` the engine process opens the database with: the app passes the addon built
+   * for Electron's ABI, since its engine runs in a utilityProcess. Default: the package's own Node build.
+   */
+  nativeBinding?: string;
   /** Schedules a callback after `delayMs` milliseconds. Default: setTimeout. */
   setTimer?: (callback: () => void, delayMs: number) => unknown;
   /** Cancels what setTimer returned. Default: clearTimeout. */
@@ -122,6 +127,7 @@ export function createEngineSupervisor(options: {
       resume,
       again: run.again,
       allowFailingBaseline: settings.allowFailingBaseline,
+      nativeBinding: options.nativeBinding ?? null,
       models: { spec: settings.models, profile: settings.profile },
       sandbox: { preference: settings.sandbox, allowUnsandboxed: settings.allowUnsandboxed },
     };

@@ -13,6 +13,7 @@ import { NightshiftError } from '../shared/NightshiftError.js';
 import type { TaskStatus } from '../shared/taskStatus.js';
 import { EngineProcessChannelMissingError } from './EngineProcessChannelMissingError.js';
 import { EngineProcessMessageError } from './EngineProcessMessageError.js';
+import { modelHostEngineEvent } from './modelHostEngineEvent.js';
 
 /** How long a finishing process waits for its last messages to reach the parent before it exits anyway. */
 const FLUSH_MS = 2000;
@@ -72,16 +73,23 @@ channel.onMessage((raw) => {
 });
 
 async function runSession(options: EngineRunOptions): Promise<EngineChildMessage> {
+  let sessionId: string | null = null;
   const emit = (event: EngineEvent) => {
+    if (event.type === 'session/started') sessionId = event.sessionId;
     if (!ending) channel.send({ type: 'event', event });
   };
   const { engine, dispose } = await assembleEngine({
     dataDir: options.dataDir,
+    ...(options.nativeBinding !== null ? { nativeBinding: options.nativeBinding } : {}),
     models: {
       spec: options.models.spec,
       cwd: options.projectDir,
       projectDir: options.projectDir,
       ...(options.models.profile ? { profileId: options.models.profile } : {}),
+      onModelHostEvent: (event) => {
+        const shown = modelHostEngineEvent({ event, at: Date.now(), projectPath: options.projectDir, sessionId });
+        if (shown) emit(shown);
+      },
     },
     sandbox: {
       ...(options.sandbox.preference ? { preference: options.sandbox.preference } : {}),

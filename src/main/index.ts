@@ -129,7 +129,7 @@ function openHost(): MainHost {
   const spawnEngine = createEngineUtilityProcessSpawner();
   return createMainHost({
     nativeBinding,
-    createSupervisor: (context) => (supervisor = createEngineSupervisor({ context, spawnEngine })),
+    createSupervisor: (context) => (supervisor = createEngineSupervisor({ context, spawnEngine, nativeBinding })),
   });
 }
 

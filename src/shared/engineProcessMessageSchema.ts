@@ -34,6 +34,8 @@ export const engineRunOptionsSchema = z
     /** Also run tasks earlier sessions delivered unchanged. */
     again: z.boolean(),
     allowFailingBaseline: z.boolean(),
+    /** The `better_sqlite3.node` built for the engine process's runtime (Electron's in the app); null: the package's own Node build. */
+    nativeBinding: z.string().min(1).nullable(),
     models: z
       .object({
         /** As `--models` takes it; relative paths resolve against the project directory. */

@@ -39,6 +39,8 @@ export type ModelHostEvent =
       signal: string | null;
       /** Calls it took down with it. */
       inFlightCalls: number;
+      /** Whether the next call starts a fresh process; false once `maxRestarts` restarts were used within the window. */
+      restarting: boolean;
       stderrTail?: string;
     }
   | {

@@ -260,12 +260,15 @@ export function createModelHost(options: {
     }
     const calls = [...pending].filter(([, call]) => call.child === from);
     if (!disposing) {
+      const now = Date.now();
       emit({
         type: 'crash',
         pid: from.process.pid,
         exitCode: exit.exitCode,
         signal: exit.signal,
         inFlightCalls: calls.length,
+        // The same count currentChild checks before it starts the replacement.
+        restarting: restartTimes.filter((at) => at > now - windowMs).length < maxRestarts,
         ...(exit.stderrTail ? { stderrTail: exit.stderrTail } : {}),
       });
     }

@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ModelHostExit, ModelHostProcess } from './ModelHostProcess.js';
+import { nodeForkEnv } from './nodeForkEnv.js';
 
 /** Enough of stderr to show a native crash's last words (llama.cpp's assert, an abort message). */
 const DEFAULT_STDERR_TAIL_CHARS = 8192;
@@ -12,7 +13,8 @@ const DEFAULT_STDERR_TAIL_CHARS = 8192;
  * from Nightshift's own dependencies so the working directory does not matter; from the compiled CLI
  * (build/scripts/buildCli.mjs bundles into one flat out/cli/ folder, this code in one of its chunks) it runs
  * the modelHostMain.js entry that the same build writes beside it. stdout is dropped and stderr kept only as a tail for crash reports,
- * so native logging never interleaves with the CLI's output.
+ * so native logging never interleaves with the CLI's output. Inside Electron (the app's engine process) the
+ * child is the Electron binary run as Node (see nodeForkEnv).
  */
 export function forkModelHost(options: {
   /** The entry file to run. Default: modelHostMain beside this module, as described above. */
@@ -30,7 +32,7 @@ export function forkModelHost(options: {
     execArgv,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'json',
-    ...(options.env ? { env: options.env } : {}),
+    env: nodeForkEnv({ env: options.env ?? process.env, versions: process.versions }),
   });
 
   let stderrTail = '';

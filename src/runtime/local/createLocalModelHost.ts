@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { ModelHost } from '../host/ModelHost.js';
+import type { ModelHost, ModelHostEvent } from '../host/ModelHost.js';
 import { createModelHost } from '../host/createModelHost.js';
 import { LlamaThreadsError } from './LlamaThreadsError.js';
 import { planLocalModels } from './planLocalModels.js';
@@ -31,6 +31,8 @@ export async function createLocalModelHost(options: {
   env?: Record<string, string | undefined>;
   /** Told what the plan left out (an embedding model that is not downloaded). Default: written to stderr. */
   onWarning?: (message: string) => void;
+  /** Told about the model process's starts, crashes and restarts (createModelHost's onEvent). */
+  onEvent?: (event: ModelHostEvent) => void;
 }): Promise<ModelHost> {
   const threads = threadsFrom((options.env ?? process.env).NIGHTSHIFT_LLAMA_THREADS);
   const { spec, warnings } = await planLocalModels({
@@ -40,7 +42,7 @@ export async function createLocalModelHost(options: {
     ...(options.profileId ? { profileId: options.profileId } : {}),
   });
   for (const warning of warnings) (options.onWarning ?? ((message) => process.stderr.write(`warning: ${message}\n`)))(warning);
-  return createModelHost({ spec: { ...spec, ...(threads === undefined ? {} : { threads }) } });
+  return createModelHost({ spec: { ...spec, ...(threads === undefined ? {} : { threads }) }, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
 }
 
 function threadsFrom(value: string | undefined): number | undefined {

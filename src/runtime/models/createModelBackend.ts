@@ -1,4 +1,5 @@
 import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
+import type { ModelHostEvent } from '../host/ModelHost.js';
 import { loadScriptedModels } from '../scripted/loadScriptedModels.js';
 import type { ModelsSpec } from './ModelsSpec.js';
 
@@ -26,6 +27,8 @@ export async function createModelBackend(options: {
    * the host starts on the first call. No effect on the other kinds.
    */
   load?: boolean;
+  /** Told about the `local` model process's starts, crashes and restarts; the other kinds run no such process. */
+  onModelHostEvent?: (event: ModelHostEvent) => void;
 }): Promise<JsonModelBackend> {
   const { spec } = options;
   switch (spec.kind) {
@@ -45,6 +48,7 @@ export async function createModelBackend(options: {
         ...(options.projectDir ? { projectDir: options.projectDir } : {}),
         ...(options.profileId ? { profileId: options.profileId } : {}),
         ...(options.env ? { env: options.env } : {}),
+        ...(options.onModelHostEvent ? { onEvent: options.onModelHostEvent } : {}),
       });
       if (!options.load) return host;
       try {

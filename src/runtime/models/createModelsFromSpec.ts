@@ -1,5 +1,6 @@
 import type { ModelClient } from '../../shared/model/ModelClient.js';
 import { createModelClientFromBackend } from '../../shared/model/createModelClientFromBackend.js';
+import type { ModelHostEvent } from '../host/ModelHost.js';
 import { createModelBackend } from './createModelBackend.js';
 import { parseModelsSpec } from './parseModelsSpec.js';
 
@@ -20,6 +21,8 @@ export async function createModelsFromSpec(options: {
   projectDir?: string;
   /** Catalog profile for `local` instead of the largest tier that fits this machine. */
   profileId?: string;
+  /** Told about the `local` model process's starts, crashes and restarts. */
+  onModelHostEvent?: (event: ModelHostEvent) => void;
 }): Promise<ModelClient> {
   const { spec, cwd, ...rest } = options;
   return createModelClientFromBackend({ backend: await createModelBackend({ spec: parseModelsSpec({ spec, cwd }), ...rest }) });

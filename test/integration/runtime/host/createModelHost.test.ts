@@ -168,7 +168,7 @@ describe('createModelHost', () => {
       retryable: true,
       context: { role: 'coder', promptId: 'green@1', pid: firstPid, signal: 'SIGKILL', exitCode: null },
     });
-    expect(events).toContainEqual({ type: 'crash', pid: firstPid, exitCode: null, signal: 'SIGKILL', inFlightCalls: 1 });
+    expect(events).toContainEqual({ type: 'crash', pid: firstPid, exitCode: null, signal: 'SIGKILL', inFlightCalls: 1, restarting: true });
     expect(host.pid()).toBeNull();
     expect(host.restarts()).toBe(0);
 
@@ -181,7 +181,7 @@ describe('createModelHost', () => {
   });
 
   it('stops restarting after maxRestarts crashes within the window', async () => {
-    const { host } = hostFor({ restart: { maxRestarts: 2, windowMs: 60_000 } });
+    const { host, events } = hostFor({ restart: { maxRestarts: 2, windowMs: 60_000 } });
     for (let round = 0; round < 3; round += 1) {
       await host.start();
       const pid = host.pid()!;
@@ -189,6 +189,7 @@ describe('createModelHost', () => {
       await waitFor(() => host.pid() === null);
     }
     expect(host.restarts()).toBe(2);
+    expect(events.filter((event) => event.type === 'crash').map((event) => event.type === 'crash' && event.restarting)).toEqual([true, true, false]);
     const error = await rejectionOf(host.generate(jsonRequest('green')));
     expect(error).toBeInstanceOf(ModelHostUnavailableError);
     expect(error).toMatchObject({ code: 'MODEL_HOST_UNAVAILABLE', context: { restarts: 2, windowMs: 60_000, lastExit: 'signal SIGKILL' } });
