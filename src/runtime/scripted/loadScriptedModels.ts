@@ -32,7 +32,8 @@ export async function loadScriptedModels(options: {
     const problems = parsed.error.issues.map((issue) => `${jsonPath(issue.path)}: ${issue.message}`);
     throw new ScriptInvalidError({ path, problem: problems.join('\n'), cause: parsed.error });
   }
-  return createScriptedModels({ script: parsed.data, scriptPath: path, ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }) });
+  const delayMs = options.delayMs ?? parsed.data.delayMs;
+  return createScriptedModels({ script: parsed.data, scriptPath: path, ...(delayMs === undefined ? {} : { delayMs }) });
 }
 
 function jsonPath(path: readonly PropertyKey[]): string {

@@ -9,7 +9,8 @@ const answersSchema = z.array(answerSchema).min(1, 'give at least one answer, or
 /**
  * A scripted model backend's file: deterministic replies per task and phase, for tests and demos.
  * `models` names the model shown per role (default `scripted-<role>`); `defaults.review` answers the
- * review of any task without its own `review` list.
+ * review of any task without its own `review` list. `delayMs` paces each answer's streaming as a real
+ * model's would (an answer streams in four chunks), so a demo can be watched live and paused mid-task.
  */
 export const scriptedScriptSchema = z
   .object({
@@ -24,6 +25,8 @@ export const scriptedScriptSchema = z
         .strict(),
     ),
     defaults: z.object({ review: answersSchema.optional() }).strict().optional(),
+    /** Pause before each streamed chunk, in milliseconds (an answer is four chunks). Default 0. */
+    delayMs: z.number().int().nonnegative().max(600_000).optional(),
   })
   .strict();
 

@@ -32,6 +32,32 @@ describe('loadScriptedModels', () => {
     expect(result).toMatchObject({ value: { ok: true }, model: 'planner-x', backend: 'scripted' });
   });
 
+  it("paces streaming by the script's delayMs, which an explicit option overrides", async () => {
+    const path = join(makeTempDir(), 'paced.json');
+    writeFileSync(path, JSON.stringify({ delayMs: 60, tasks: { T1: { plan: [{ ok: true }] } } }));
+    const call = async (delayMs?: number) => {
+      const models = createModelClientFromBackend({ backend: await loadScriptedModels({ path, ...(delayMs === undefined ? {} : { delayMs }) }) });
+      const started = performance.now();
+      const chunks: string[] = [];
+      await models.generate({
+        role: 'brain',
+        promptId: 'brain-plan@1',
+        system: 's',
+        user: 'u',
+        schema: z.object({ ok: z.boolean() }),
+        meta: { taskId: 'T1', phase: 'plan', attempt: 1 },
+        onToken: (text) => chunks.push(text),
+      });
+      return { elapsed: performance.now() - started, chunks: chunks.length };
+    };
+    const paced = await call();
+    expect(paced.chunks).toBeGreaterThan(1);
+    // A lower bound only: each chunk waits at least its pause, however slow the machine.
+    expect(paced.elapsed).toBeGreaterThanOrEqual(paced.chunks * 60 - 5);
+    const unpaced = await call(0);
+    expect(unpaced.elapsed).toBeLessThan(paced.chunks * 60 - 5);
+  });
+
   it('names the file and every JSON path that does not fit the schema', async () => {
     const path = join(makeTempDir(), 'bad.json');
     writeFileSync(
