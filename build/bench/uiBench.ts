@@ -50,86 +50,23 @@ interface Figure {
   targetMs: number | null;
 }
 
-const root = mkdtempSync(join(tmpdir(), 'nightshift-ui-bench-'));
 const figures: Figure[] = [];
-try {
-  process.stdout.write('Building the renderer and generating the database…\n');
-  const staticDir = join(root, 'renderer');
-  await buildRenderer({ outDir: staticDir });
-  writeFileSync(join(staticDir, 'blank.html'), '<!doctype html><title>blank</title><p id="blank">blank</p>');
-  const repoDir = createGitRepo({ dir: join(root, 'project'), commits: [{ files: { 'README.md': '# bench\n' } }] });
-  const dataDir = join(root, 'data');
-  generateHistory({ dataDir, projectPath: repoDir });
-
-  const host = createMainHost({ dataDir });
-  const opened = await host.handle('project/open', { path: repoDir });
-  if (!opened.ok) throw new Error(`project/open failed: ${opened.error.message}`);
-  const server = await startProtocolServer({ staticDir, token: 'bench-token-0123456789abcdef', handle: (name, request) => host.handle(name, request) });
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.addInitScript(instrumentPage);
-
-    const blank = [];
-    for (let run = 0; run < 3; run++) {
-      await page.goto(`${server.origin}/blank.html?token=bench-token-0123456789abcdef`);
-      blank.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0]!.duration));
-    }
-    figures.push({ what: 'baseline: blank page load', ms: median(blank), targetMs: null });
-
-    await page.goto(server.url);
-    await page.getByRole('tab').first().waitFor();
-    figures.push({ what: 'first render: app shell', ms: await page.evaluate(() => window.__bench!.firstSeen('[role="tab"]')), targetMs: TARGETS.firstRenderMs });
-
-    for (const view of VIEWS) {
-      await page.getByRole('tab', { name: view.tab, exact: true }).evaluate((element, key) => element.setAttribute('data-bench-tab', key), view.tab);
-    }
-    for (const view of VIEWS) {
-      const times: number[] = [];
-      for (let run = 0; run < VIEW_SWITCHES; run++) {
-        const other = VIEWS.find((each) => each !== view)!;
-        await switchView(page, other.tab, other.ready);
-        times.push(await switchView(page, view.tab, view.ready));
-      }
-      figures.push({ what: `view: ${view.tab}`, ms: median(times), targetMs: TARGETS.viewMs });
-    }
-
-    const live = VIEWS.find((view) => view.tab === 'Live run')!;
-    await switchView(page, live.tab, live.ready);
-    await server.waitForEventClients(1);
-    await page.evaluate(() => window.__bench!.startLive());
-    for (const event of liveEvents(LIVE_EVENTS)) {
-      server.push(event);
-      // One event per frame or so, as a running session sends them; bursts would measure batching instead.
-      await new Promise((resolve) => setTimeout(resolve, 8));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const latencies = await page.evaluate(() => window.__bench!.liveLatencies());
-    if (latencies.length < LIVE_EVENTS / 2) throw new Error(`only ${latencies.length} of ${LIVE_EVENTS} live events changed the page`);
-    figures.push({ what: `live update per event, median (${latencies.length} events)`, ms: median(latencies), targetMs: TARGETS.liveEventMs });
-    figures.push({ what: 'live update per event, 95th percentile', ms: percentile(latencies, 0.95), targetMs: null });
-  } finally {
-    await browser.close();
-    await server.close();
-    await host.dispose();
-  }
-  printFigures();
-} finally {
-  rmSync(root, { recursive: true, force: true });
-}
 
 /** Clicks a view's tab in the page and returns the time until its content is drawn, in milliseconds. */
 function switchView(page: Page, tab: string, ready: string): Promise<number> {
   return page.evaluate(({ tab: key, ready: selector }) => window.__bench!.switchTo(key, selector), { tab, ready });
 }
 
-/** Runs in the page before its scripts: records when selectors first match and when live events land. */
-function instrumentPage(): void {
-  const firstSeen = new Map<string, number>();
+/**
+ * Runs in the page before its scripts: records when selectors first match and when live events land. Plain
+ * JavaScript in a string, because tsx's transform would add helpers the page does not have.
+ */
+const INSTRUMENT_PAGE = `(() => {
+  const firstSeen = new Map();
   const watched = ['[role="tab"]'];
-  let lastReceived: number | null = null;
+  let lastReceived = null;
   let live = false;
-  const latencies: number[] = [];
+  const latencies = [];
   const observer = new MutationObserver(() => {
     const now = performance.now();
     for (const selector of watched) if (!firstSeen.has(selector) && document.querySelector(selector)) firstSeen.set(selector, now);
@@ -142,7 +79,7 @@ function instrumentPage(): void {
   // The bench's listener is added before the app's, so it stamps each event before the app handles it.
   const NativeEventSource = window.EventSource;
   window.EventSource = class extends NativeEventSource {
-    constructor(url: string | URL, init?: EventSourceInit) {
+    constructor(url, init) {
       super(url, init);
       this.addEventListener('message', () => {
         if (live) lastReceived = performance.now();
@@ -152,10 +89,10 @@ function instrumentPage(): void {
   window.__bench = {
     firstSeen: (selector) => firstSeen.get(selector) ?? Number.NaN,
     switchTo: (key, selector) =>
-      new Promise<number>((resolve) => {
+      new Promise((resolve) => {
         const started = performance.now();
-        (document.querySelector(`[data-bench-tab="${key}"]`) as HTMLElement).click();
-        const check = (): boolean => {
+        document.querySelector('[data-bench-tab="' + key + '"]').click();
+        const check = () => {
           if (!document.querySelector(selector)) return false;
           resolve(performance.now() - started);
           return true;
@@ -172,7 +109,7 @@ function instrumentPage(): void {
     },
     liveLatencies: () => [...latencies],
   };
-}
+})();`;
 
 declare global {
   interface Window {
@@ -256,3 +193,75 @@ function printFigures(): void {
     process.stdout.write(`  ${figure.what.padEnd(width)}  ${`${figure.ms.toFixed(1)} ms`.padStart(9)}  ${(figure.ms / baseline).toFixed(2).padStart(7)}  ${verdict}\n`);
   }
 }
+
+/** Generates the history, serves it and measures; the table is printed at the end. */
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'nightshift-ui-bench-'));
+  try {
+    process.stdout.write('Building the renderer and generating the database…\n');
+    const staticDir = join(root, 'renderer');
+    await buildRenderer({ outDir: staticDir });
+    writeFileSync(join(staticDir, 'blank.html'), '<!doctype html><title>blank</title><p id="blank">blank</p>');
+    const repoDir = createGitRepo({ dir: join(root, 'project'), commits: [{ files: { 'README.md': '# bench\n' } }] });
+    const dataDir = join(root, 'data');
+    generateHistory({ dataDir, projectPath: repoDir });
+
+    const host = createMainHost({ dataDir });
+    const opened = await host.handle('project/open', { path: repoDir });
+    if (!opened.ok) throw new Error(`project/open failed: ${opened.error.message}`);
+    const server = await startProtocolServer({ staticDir, token: 'bench-token-0123456789abcdef', handle: (name, request) => host.handle(name, request) });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.addInitScript({ content: INSTRUMENT_PAGE });
+
+      const blank = [];
+      for (let run = 0; run < 3; run++) {
+        await page.goto(`${server.origin}/blank.html?token=bench-token-0123456789abcdef`);
+        blank.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0]!.duration));
+      }
+      figures.push({ what: 'baseline: blank page load', ms: median(blank), targetMs: null });
+
+      await page.goto(server.url);
+      await page.getByRole('tab').first().waitFor();
+      figures.push({ what: 'first render: app shell', ms: await page.evaluate(() => window.__bench!.firstSeen('[role="tab"]')), targetMs: TARGETS.firstRenderMs });
+
+      for (const view of VIEWS) {
+        await page.getByRole('tab', { name: view.tab, exact: true }).evaluate((element, key) => element.setAttribute('data-bench-tab', key), view.tab);
+      }
+      for (const view of VIEWS) {
+        const times: number[] = [];
+        for (let run = 0; run < VIEW_SWITCHES; run++) {
+          const other = VIEWS.find((each) => each !== view)!;
+          await switchView(page, other.tab, other.ready);
+          times.push(await switchView(page, view.tab, view.ready));
+        }
+        figures.push({ what: `view: ${view.tab}`, ms: median(times), targetMs: TARGETS.viewMs });
+      }
+
+      const live = VIEWS.find((view) => view.tab === 'Live run')!;
+      await switchView(page, live.tab, live.ready);
+      await server.waitForEventClients(1);
+      await page.evaluate(() => window.__bench!.startLive());
+      for (const event of liveEvents(LIVE_EVENTS)) {
+        server.push(event);
+        // One event per frame or so, as a running session sends them; bursts would measure batching instead.
+        await new Promise((resolve) => setTimeout(resolve, 8));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const latencies = await page.evaluate(() => window.__bench!.liveLatencies());
+      if (latencies.length < LIVE_EVENTS / 2) throw new Error(`only ${latencies.length} of ${LIVE_EVENTS} live events changed the page`);
+      figures.push({ what: `live update per event, median (${latencies.length} events)`, ms: median(latencies), targetMs: TARGETS.liveEventMs });
+      figures.push({ what: 'live update per event, 95th percentile', ms: percentile(latencies, 0.95), targetMs: null });
+    } finally {
+      await browser.close();
+      await server.close();
+      await host.dispose();
+    }
+    printFigures();
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();
