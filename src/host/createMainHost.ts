@@ -223,9 +223,11 @@ export function createMainHost(options: {
       try {
         const parsed = protocolRequestSchemas[name].safeParse(request);
         if (!parsed.success) {
+          const [first] = parsed.error.issues;
           throw new InvalidRequestError({
             name,
             issues: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${issue.message}`),
+            ...(first && first.path.length > 0 ? { field: { path: first.path.join('.'), reason: first.message } } : {}),
           });
         }
         const handler = handlers[name] as (request: ProtocolRequest<K>) => ProtocolResponse<K> | Promise<ProtocolResponse<K>>;

@@ -158,6 +158,8 @@ describe('project messages', () => {
     const schema = refused(await host.handle('project/settings', { projectPath: repo, settings: { ...direct, maxAttempts: 0 } }));
     expect(schema.code).toBe('INVALID_REQUEST');
     expect(String(schema.context.issues)).toMatch(/settings\.maxAttempts/);
+    // The schema's refusal names the field too, so the form shows it next to the input.
+    expect(schema.context).toMatchObject({ field: 'settings.maxAttempts', reason: expect.stringMatching(/>=1|at least|too small/i) });
     expect(ok(await host.handle('project/inspect', { projectPath: repo })).settings).toEqual(direct);
   });
 
