@@ -1,16 +1,17 @@
 /*
- * Run by `pretest` and `prestart`. Plain Node, no dependencies: it runs before dependencies exist.
+ * Run by `pretest`, `prestart` and `predist:mac`. Plain Node, no dependencies: it runs before dependencies exist.
  *
  * 1. node_modules must match package-lock.json. When it is missing or older (npm rewrites its hidden
  *    lockfile, node_modules/.package-lock.json, on every install), `npm ci` installs it.
  * 2. The command line (out/cli, which the tests run as users do) is rebuilt when a source file changed since
  *    it was built (build/scripts/buildCli.mjs --if-stale; a few hundred stat calls when nothing changed).
- * 3. `prestart` only: the desktop app needs Electron's binary. Electron's install script, which downloads
- *    it from outside the npm registry, is not allowed to run at install time (package.json allowScripts),
+ * 3. `prestart` and `predist:mac` only: the desktop app needs Electron's binary. Electron's install script,
+ *    which downloads it from outside the npm registry, is not allowed to run at install time (allowScripts),
  *    so tests, the build and the CLI work on machines that cannot download it. `npm start` runs that script
  *    itself when the binary is missing; where the download fails it says so in one paragraph and fails.
- * 4. `prestart` only: better-sqlite3 is a native addon built for one ABI. The copy in node_modules stays
- *    built for Node, which the CLI and the tests load; rebuilding it in place for Electron (electron-rebuild's
+ * 4. `prestart` and `predist:mac` only (the macOS app ships this build): better-sqlite3 is a native addon
+ *    built for one ABI. The copy in node_modules stays built for Node, which the CLI and the tests load;
+ *    rebuilding it in place for Electron (electron-rebuild's
  *    way) would break them. Instead a second build for Electron's ABI is made with the node-gyp that ships
  *    inside npm, in a temporary copy of the package, and kept at
  *    build/native/electron-<electronVersion>/better_sqlite3.node; the main process hands that path to the
@@ -28,7 +29,7 @@ const nodeModules = join(root, 'node_modules');
 
 ensureInstalled();
 await ensureCliBuilt();
-if (process.env.npm_lifecycle_event === 'prestart') {
+if (process.env.npm_lifecycle_event === 'prestart' || process.env.npm_lifecycle_event === 'predist:mac') {
   const electronVersion = ensureElectron();
   ensureElectronSqlite(electronVersion);
 }
