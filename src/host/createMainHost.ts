@@ -30,6 +30,10 @@ import { RecordNotFoundError } from './RecordNotFoundError.js';
 import { realPathOrResolved } from './realPathOrResolved.js';
 import { createProjectHandlers } from './createProjectHandlers.js';
 import { createSessionHandlers } from './createSessionHandlers.js';
+import { createModelResidency } from './createModelResidency.js';
+import { createResidencyHandlers } from './createResidencyHandlers.js';
+import { createModelPlanHandlers, type MachineOverride } from './createModelPlanHandlers.js';
+import { createModelFilesHandlers } from './createModelFilesHandlers.js';
 import type { HostContext } from './HostContext.js';
 import type { HostHandlers } from './HostHandlers.js';
 import type { SessionSupervisor } from './SessionSupervisor.js';
@@ -75,6 +79,15 @@ export function createMainHost(options: {
    * and its siblings are refused with a hint.
    */
   createSupervisor?: (context: HostContext) => SessionSupervisor;
+  /**
+   * The GGUF file the app's own model host (`models/load`, `models/try`) serves every role with, as
+   * `--models local:FILE.gguf`. Default: none; each role's file comes from the project's or the machine's profile.
+   */
+  residencyModelFile?: string;
+  /** The machine `models/*` plans for instead of detecting this one (tests, `NIGHTSHIFT_SIMULATE_MEMORY_GB`). */
+  machine?: MachineOverride;
+  /** Where `models/files/*` keeps model files, reads the catalog and downloads from; each field has its default. */
+  modelFiles?: Omit<Parameters<typeof createModelFilesHandlers>[0], 'context' | 'closed'>;
 }): MainHost {
   const { dir, dbPath } = openDataDir({
     dir: resolveDataDir({
@@ -111,6 +124,8 @@ export function createMainHost(options: {
     },
   };
   const supervisor = options.createSupervisor?.(context) ?? null;
+  const residency = createModelResidency({ dataDir: dir, modelFile: options.residencyModelFile ?? null, clock, publish: context.publish });
+  const closing = new AbortController();
   const backlogOf = (projectId: number): TaskSpec[] => store.listBacklog(projectId).map((record) => record.spec);
 
   const summarize = (session: SessionRecord, taskRuns: TaskRunRecord[]): SessionSummary => ({
@@ -126,6 +141,9 @@ export function createMainHost(options: {
   const handlers: HostHandlers = {
     ...createProjectHandlers({ context }),
     ...createSessionHandlers({ context, supervisor }),
+    ...createResidencyHandlers({ context, residency, supervisor }),
+    ...createModelPlanHandlers({ context, ...(options.machine ? { machine: options.machine } : {}) }),
+    ...createModelFilesHandlers({ context, closed: closing.signal, ...options.modelFiles }),
 
     'session/list': ({ projectPath }) => {
       const sessions = projectPath === undefined ? store.listSessions() : store.listSessions({ projectId: openedProject(projectPath).id });
@@ -254,7 +272,9 @@ export function createMainHost(options: {
     publish: context.publish,
 
     async dispose() {
+      closing.abort();
       await supervisor?.dispose();
+      await residency.dispose();
       listeners.clear();
       store.dispose();
     },

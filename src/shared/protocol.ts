@@ -1,15 +1,23 @@
 import { z } from 'zod';
-import type { Decision } from './decision.js';
+import { decisionSchema, type Decision } from './decision.js';
 import type { EngineEvent } from './engineEventSchema.js';
-import type { FailureType } from './failureType.js';
-import type { ModelRole } from './modelRole.js';
+import { failureTypeSchema, type FailureType } from './failureType.js';
+import { modelRoleSchema, type ModelRole } from './modelRole.js';
 import type { PhaseName } from './phaseName.js';
-import type { RailResult } from './railResultSchema.js';
+import { railNameSchema, type RailResult } from './railResultSchema.js';
 import type { TaskSpec } from './taskSpecSchema.js';
-import type { TaskStatus } from './taskStatus.js';
+import { taskStatusSchema, type TaskStatus } from './taskStatus.js';
 import type { NightshiftErrorData } from './NightshiftErrorData.js';
 import { projectSettingsSchema, type ProjectSettings } from './projectSettingsSchema.js';
 import type { SessionControlState } from './sessionControlStateSchema.js';
+import {
+  modelsMachineRequestSchema,
+  modelsPlanRequestSchema,
+  modelsProfileRequestSchema,
+  type ModelsMachine,
+  type ModelsPlanView,
+  type ModelsProfileSaved,
+} from './modelPlanProtocol.js';
 
 /*
  * The contract between the user interface and whatever hosts the engine: Electron's main process over IPC
@@ -195,6 +203,109 @@ const auditExportRequestSchema = z
   })
   .strict();
 
+/** Which sessions the Metrics and History views read: one project's or every project's, in a date range. */
+const historyScopeSchema = {
+  /** Only this opened project's sessions. Default: every project. */
+  projectPath: z.string().min(1).optional(),
+  /** Only sessions started at or after this time, epoch milliseconds. */
+  from: z.number().int().nonnegative().optional(),
+  /** Only sessions started before this time, epoch milliseconds. */
+  to: z.number().int().nonnegative().optional(),
+};
+
+const metricsSummaryRequestSchema = z.object(historyScopeSchema).strict();
+
+const historySearchRequestSchema = z
+  .object({
+    ...historyScopeSchema,
+    /** Words the task's title or id contains (case-insensitive); empty or absent: every task run. */
+    query: z.string().max(200).optional(),
+    /** Only task runs that ended in this status. */
+    status: taskStatusSchema.optional(),
+    /** Only task runs where this rail refused an attempt. */
+    rail: railNameSchema.optional(),
+    /** Only task runs with a failure of this type. */
+    failureType: failureTypeSchema.optional(),
+    /** Only task runs with an attempt decided so. */
+    decision: z.union([decisionSchema, z.literal('INTERRUPTED')]).optional(),
+    /** Only this session's task runs. */
+    sessionId: z.string().min(1).optional(),
+    /** 0-based page. Default 0. */
+    page: z.number().int().nonnegative().optional(),
+    /** Task runs per page, 1 to 200. Default 50. */
+    pageSize: z.number().int().min(1).max(200).optional(),
+  })
+  .strict();
+
+const historyAuditRequestSchema = z.object({ taskRunId: z.number().int().positive() }).strict();
+
+/** One night (session) in the Metrics view; task counts by how they ended. */
+export interface MetricsNight {
+  sessionId: string;
+  projectPath: string;
+  startedAt: number;
+  tasks: number;
+  committed: number;
+  /** Ended without a commit: failed, deadlocked or escalated. */
+  refused: number;
+  skipped: number;
+  /** Committed on their first attempt. */
+  committedFirstAttempt: number;
+  /** Attempts spent by the night's finished task runs. */
+  attempts: number;
+  deadlocked: number;
+  escalated: number;
+}
+
+/** The numbers behind the Metrics view's charts, over the sessions of the request's scope. */
+export interface MetricsSummary {
+  /** Oldest first. */
+  nights: MetricsNight[];
+  /** Finished task runs (committed or refused) by how many attempts they took, fewest first. */
+  attemptsPerTask: Array<{ attempts: number; tasks: number }>;
+  /** Recorded failures by type, most first. */
+  failuresByType: Array<{ type: string; count: number }>;
+  /** Attempts each rail refused (failed, not skipped), most first. */
+  refusalsByRail: Array<{ rail: string; count: number }>;
+  /** Failure fingerprints seen in more than one task run, most task runs first (at most 50). */
+  repeatedFingerprints: Array<{ fingerprint: string; type: string; tasks: number; occurrences: number; message: string }>;
+  /** Model calls per role and model; `tokensPerSecond` is output tokens over generation time. */
+  tokens: Array<{ role: string; model: string; calls: number; promptTokens: number; outputTokens: number; durationMs: number; tokensPerSecond: number }>;
+  /** Wall time per phase, split into model calls, sandboxed commands (tests, lint) and the harness (the rest). */
+  phases: Array<{ phase: string; runs: number; wallMs: number; modelMs: number; commandMs: number; harnessMs: number }>;
+}
+
+/** One task run in the History view. */
+export interface HistoryTaskRun {
+  taskRunId: number;
+  sessionId: string;
+  projectPath: string;
+  /** When its session started, epoch milliseconds. */
+  sessionStartedAt: number;
+  taskId: string;
+  title: string;
+  status: TaskStatus;
+  attempts: number;
+  /** The last attempt's decision; null before the first attempt ended. */
+  decision: Decision | 'INTERRUPTED' | null;
+  /** Rails that refused any of its attempts, by name. */
+  refusedBy: string[];
+  /** Failure types recorded for it. */
+  failureTypes: string[];
+  commit: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+/** One page of History's search, newest session first. */
+export interface HistoryPage {
+  items: HistoryTaskRun[];
+  /** Task runs matching the search over every page. */
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
 /**
  * A backlog task as a form sends it. Id and title are plain strings here so that an empty or malformed one
  * reaches the host's backlog check, which refuses it naming the field, instead of failing the request as a whole.
@@ -289,6 +400,179 @@ const sessionControlRequestSchema = z
   })
   .strict();
 
+/** A model file in the store, as the Models view lists it. */
+export interface ModelFileSummary {
+  /** Model id (the catalog's, for catalog models). */
+  id: string;
+  /** The catalog's display name; null for a model the catalog does not know. */
+  name: string | null;
+  /** Absolute path of the file in the store (a symbolic link for `link` imports). */
+  file: string;
+  sizeBytes: number;
+  /** llama.cpp quantization type, e.g. `Q4_K_M`: the catalog's, else the GGUF header's; null when neither says. */
+  quantization: string | null;
+  /** True when the file was downloaded and its SHA-256 matches the catalog's. */
+  verified: boolean;
+  sha256: string | null;
+  /** `download`: fetched by Nightshift; `copy` and `link`: imported from a file on this machine. */
+  origin: 'download' | 'copy' | 'link';
+  /** Where it came from: the source URI for downloads, the original path for imports. */
+  source: string;
+  addedAt: number;
+  /** False when the file is gone, e.g. the target of a link was moved. */
+  present: boolean;
+}
+
+/** A model the current profile needs that is not in the store. */
+export interface MissingModelSummary {
+  id: string;
+  name: string;
+  quantization: string;
+  /** Size of the download according to the catalog. */
+  sizeBytes: number;
+  /** Roles of the profile that use it. */
+  roles: string[];
+  /** Why it cannot be downloaded by the host (a local source, a split file); null when it can. */
+  notDownloadable: string | null;
+}
+
+/** A download in the host, as `models/download` events report it. */
+export type ModelDownloadState = Omit<Extract<EngineEvent, { type: 'models/download' }>, 'type' | 'at'>;
+
+/** Everything the Model files section shows. */
+export interface ModelFilesListing {
+  /** Absolute path of the model store's folder. */
+  dir: string;
+  files: ModelFileSummary[];
+  /** The profile for this machine's memory, with the models it needs that are missing; null when it cannot be chosen (see `catalogError`). */
+  profile: { id: string; memoryGb: number; missing: MissingModelSummary[] } | null;
+  /** Why the catalog or the profile could not be read; null when they could. */
+  catalogError: NightshiftErrorData | null;
+  /** Downloads running, paused or failed in this host. */
+  downloads: ModelDownloadState[];
+  disk: { freeBytes: number; storedBytes: number; linkedBytes: number; partialBytes: number };
+  /** Where downloads come from, and whether it answered just now; unreachable means offline: import instead. */
+  source: { endpoint: string; reachable: boolean; detail: string | null };
+}
+
+const modelFilesListRequestSchema = z.object({}).strict();
+
+/** A model by its id: letters, digits, `.`, `_` and `-`, starting with a letter or digit. */
+const modelIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+
+const modelFileRequestSchema = z.object({ modelId: modelIdSchema }).strict();
+
+const modelFilesImportRequestSchema = z
+  .object({
+    /**
+     * Absolute path of a GGUF file on the host's machine. Not a project folder: the user names any model file
+     * they have, and the host reads only its first bytes before refusing anything but a GGUF.
+     */
+    file: z.string().min(1),
+    /** `copy`: the store keeps its own copy. `link`: a symbolic link, so the file must stay where it is. */
+    mode: z.enum(['copy', 'link']),
+    /** Id to list it under. Default: the file name without `.gguf`, lower-cased. */
+    modelId: modelIdSchema.optional(),
+  })
+  .strict();
+
+/** One model the app's model host has loaded (`models/load`), outside any session. Bytes, epoch milliseconds. */
+export interface ResidentModelSummary {
+  modelId: string;
+  /** The GGUF file, symlinks resolved. */
+  file: string;
+  /** The roles the project's or machine's profile (or the host's one file) gives this file; empty for a file loaded by path. */
+  roles: ModelRole[];
+  /** Tokens of context allocated, its roles' contexts together. */
+  contextSize: number;
+  /** The planner's estimate for the weights and contexts. */
+  estimatedBytes: number;
+  /** What llama.cpp reported allocating for the load; null when the backend does not tell. */
+  measuredBytes: number | null;
+  /** A pinned model stays loaded when another one loads. */
+  pinned: boolean;
+  /** A try call is generating on it. */
+  busy: boolean;
+  loadedAt: number;
+  /** Wall time of the load, milliseconds. */
+  loadMs: number;
+  /** Its model process. */
+  pid: number | null;
+}
+
+/** What the app's model host has loaded now, and what it did since the host started. */
+export interface ResidencyReport {
+  /** Where a role's model comes from: one GGUF file for every role, or the project's or machine's profile. */
+  source: { kind: 'gguf'; file: string } | { kind: 'profile' };
+  /** In load order. */
+  models: ResidentModelSummary[];
+  counters: {
+    loads: number;
+    /** Evictions included. */
+    unloads: number;
+    /** Unloads made to make room for another model. */
+    evictions: number;
+    failedLoads: number;
+  };
+  /**
+   * Set while a session runs: its models live in the engine process's own model host, which this report does
+   * not show, in words for the view; null otherwise.
+   */
+  session: string | null;
+}
+
+/** The figures of one `models/try` prompt; also the `models/try-finished` event's. Milliseconds. */
+export interface ModelTryResult {
+  tryId: string;
+  modelId: string;
+  role: ModelRole;
+  /** The answer (a JSON string, as every backend constrains output to JSON). */
+  text: string;
+  promptTokens: number;
+  outputTokens: number;
+  timeToFirstTokenMs: number | null;
+  /** Output tokens per second after the first; null with fewer than two tokens. */
+  tokensPerSecond: number | null;
+  durationMs: number;
+}
+
+/**
+ * Which model a residency message means: the one a role uses (from the host's GGUF file, else the opened
+ * project's or the machine's profile), or a GGUF file named outright.
+ */
+const modelTargetSchema = {
+  /** The role whose model is meant. Default `coder`. */
+  role: modelRoleSchema.optional(),
+  /**
+   * Absolute path of a GGUF file on the host's machine, loaded as it is for every role. Not a project folder:
+   * like `models/files/import`, the user names any model file they have.
+   */
+  ggufFile: z.string().min(1).optional(),
+  /** The opened project whose nightshift.models.json overrides the profile. Default: the machine's profile alone. */
+  projectPath: projectPathSchema.optional(),
+};
+
+const modelsResidencyRequestSchema = z.object({}).strict();
+
+const modelsLoadRequestSchema = z.object(modelTargetSchema).strict();
+
+const modelsUnloadRequestSchema = z.object({ modelId: z.string().min(1) }).strict();
+
+const modelsPinRequestSchema = z.object({ modelId: z.string().min(1), pinned: z.boolean() }).strict();
+
+const modelsTryRequestSchema = z
+  .object({
+    ...modelTargetSchema,
+    /** Chosen by the caller, so it can match the `models/try-token` events that arrive before the answer. */
+    tryId: z.string().min(1).max(100),
+    prompt: z.string().min(1),
+    /** The system prompt. Default empty. */
+    system: z.string().optional(),
+    /** Output token cap. Default: the room the prompt leaves in the context. */
+    maxTokens: z.number().int().positive().optional(),
+  })
+  .strict();
+
 /** Message name (`noun/verb`) to `[request, response]`. */
 export interface Protocol {
   'project/open': [z.infer<typeof projectOpenRequestSchema>, ProjectInfo];
@@ -307,6 +591,12 @@ export interface Protocol {
   'task/explain': [z.infer<typeof taskExplainRequestSchema>, TaskExplanationSummary];
   /** JSON Lines: one audit record per task run, each line ending in a newline; `''` when there are none. */
   'audit/export': [z.infer<typeof auditExportRequestSchema>, { jsonl: string }];
+  /** The Metrics view's numbers over the scope's sessions. */
+  'metrics/summary': [z.infer<typeof metricsSummaryRequestSchema>, MetricsSummary];
+  /** Task runs across projects matching the search, one page at a time. */
+  'history/search': [z.infer<typeof historySearchRequestSchema>, HistoryPage];
+  /** A task run's audit record as `audit/export` writes it; null when the task run has none yet. */
+  'history/audit': [z.infer<typeof historyAuditRequestSchema>, { record: Record<string, unknown> | null }];
   /** The project's backlog in order. */
   'backlog/list': [z.infer<typeof backlogListRequestSchema>, TaskSpec[]];
   /** Adds or edits one task; refused with `BACKLOG_TASK_INVALID` and `context.field` naming the input at fault. */
@@ -328,6 +618,36 @@ export interface Protocol {
   'session/stop': [z.infer<typeof sessionProjectRequestSchema>, SessionControlState];
   /** What the supervisor is doing, per project. */
   'session/control': [z.infer<typeof sessionControlRequestSchema>, SessionControlState[]];
+  /** Model files in the store, what the current profile still needs, downloads in progress and disk space. */
+  'models/files/list': [z.infer<typeof modelFilesListRequestSchema>, ModelFilesListing];
+  /** Starts downloading a catalog model; answers once bytes flow (or the file is already there). Progress comes as `models/download` events. */
+  'models/files/download': [z.infer<typeof modelFileRequestSchema>, ModelDownloadState];
+  /** Stops a running download, keeping what arrived for `models/files/resume`. */
+  'models/files/pause': [z.infer<typeof modelFileRequestSchema>, ModelDownloadState];
+  /** Continues a paused or failed download where it stopped. */
+  'models/files/resume': [z.infer<typeof modelFileRequestSchema>, ModelDownloadState];
+  /** Stops a download and deletes what arrived. */
+  'models/files/cancel': [z.infer<typeof modelFileRequestSchema>, ModelDownloadState];
+  /** Adds a GGUF file from this machine; refused with `MODEL_IMPORT_FAILED` when it is not one. */
+  'models/files/import': [z.infer<typeof modelFilesImportRequestSchema>, ModelFileSummary];
+  /** Deletes a model file (only the link for linked imports) and any partial download of it. */
+  'models/files/delete': [z.infer<typeof modelFileRequestSchema>, { modelId: string; freedBytes: number }];
+  /** This machine as models are planned for it: chip, memory, the planner's budget and tier, disk free for models. */
+  'models/machine': [z.infer<typeof modelsMachineRequestSchema>, ModelsMachine];
+  /** Plans a profile (as edited) on this machine or a what-if Mac; a context below its role's minimum is refused with `context.field`. */
+  'models/plan': [z.infer<typeof modelsPlanRequestSchema>, ModelsPlanView];
+  /** Saves the profile as a validated override, global or per project, where the next session reads it. */
+  'models/profile': [z.infer<typeof modelsProfileRequestSchema>, ModelsProfileSaved];
+  /** What the app's own model host has loaded and its counters; a running session's models are not among them (see `session`). */
+  'models/residency': [z.infer<typeof modelsResidencyRequestSchema>, ResidencyReport];
+  /** Loads a role's model or a GGUF file in the app's model host, first evicting models that are neither pinned nor busy. */
+  'models/load': [z.infer<typeof modelsLoadRequestSchema>, ResidencyReport];
+  /** Unloads a model; refused while a try call runs on it. */
+  'models/unload': [z.infer<typeof modelsUnloadRequestSchema>, ResidencyReport];
+  /** Pins a loaded model (it stays when another loads) or unpins it. */
+  'models/pin': [z.infer<typeof modelsPinRequestSchema>, ResidencyReport];
+  /** Runs one prompt, loading the model first; tokens arrive as `models/try-token` events, the figures also as `models/try-finished`. */
+  'models/try': [z.infer<typeof modelsTryRequestSchema>, ModelTryResult];
 }
 
 export type ProtocolName = keyof Protocol;
@@ -346,6 +666,9 @@ export const protocolNames = [
   'session/get',
   'task/explain',
   'audit/export',
+  'metrics/summary',
+  'history/search',
+  'history/audit',
   'backlog/list',
   'backlog/save',
   'backlog/delete',
@@ -357,6 +680,21 @@ export const protocolNames = [
   'session/resume',
   'session/stop',
   'session/control',
+  'models/files/list',
+  'models/files/download',
+  'models/files/pause',
+  'models/files/resume',
+  'models/files/cancel',
+  'models/files/import',
+  'models/files/delete',
+  'models/machine',
+  'models/plan',
+  'models/profile',
+  'models/residency',
+  'models/load',
+  'models/unload',
+  'models/pin',
+  'models/try',
 ] as const satisfies readonly ProtocolName[];
 
 /** The schema each request is validated with where it enters a host. */
@@ -371,6 +709,9 @@ export const protocolRequestSchemas = {
   'session/get': sessionGetRequestSchema,
   'task/explain': taskExplainRequestSchema,
   'audit/export': auditExportRequestSchema,
+  'metrics/summary': metricsSummaryRequestSchema,
+  'history/search': historySearchRequestSchema,
+  'history/audit': historyAuditRequestSchema,
   'backlog/list': backlogListRequestSchema,
   'backlog/save': backlogSaveRequestSchema,
   'backlog/delete': backlogDeleteRequestSchema,
@@ -382,6 +723,21 @@ export const protocolRequestSchemas = {
   'session/resume': sessionProjectRequestSchema,
   'session/stop': sessionProjectRequestSchema,
   'session/control': sessionControlRequestSchema,
+  'models/files/list': modelFilesListRequestSchema,
+  'models/files/download': modelFileRequestSchema,
+  'models/files/pause': modelFileRequestSchema,
+  'models/files/resume': modelFileRequestSchema,
+  'models/files/cancel': modelFileRequestSchema,
+  'models/files/import': modelFilesImportRequestSchema,
+  'models/files/delete': modelFileRequestSchema,
+  'models/machine': modelsMachineRequestSchema,
+  'models/plan': modelsPlanRequestSchema,
+  'models/profile': modelsProfileRequestSchema,
+  'models/residency': modelsResidencyRequestSchema,
+  'models/load': modelsLoadRequestSchema,
+  'models/unload': modelsUnloadRequestSchema,
+  'models/pin': modelsPinRequestSchema,
+  'models/try': modelsTryRequestSchema,
 } as const satisfies { [K in ProtocolName]: z.ZodType<ProtocolRequest<K>> };
 
 /** A failed call as it crosses a process boundary: the error's `NightshiftError.toJSON()` form. */

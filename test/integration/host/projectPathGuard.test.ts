@@ -22,6 +22,11 @@ const SAMPLES: Record<string, unknown> = {
   format: 'tasks-md',
   text: '## T1: Divide\n',
   settings: defaultProjectSettings,
+  scope: 'project',
+  profile: {
+    id: 'mac-24gb',
+    roles: Object.fromEntries(['brain', 'coder', 'qa'].map((role) => [role, { model: 'qwen2.5-coder-14b-q4km', contextSize: 16384, gpuLayers: 'max', pinned: false }])),
+  },
 };
 
 /** Every message whose request takes a path, with the names of its path fields, read from the schemas. */
