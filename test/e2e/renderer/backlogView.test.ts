@@ -1,13 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../../utils/buildRenderer.js';
 import { createFakeHost, type FakeHost } from '../../utils/createFakeHost.js';
-import { launchChromium } from '../../utils/launchChromium.js';
-import { startBrowserApiServer, type BrowserApiServer } from '../../utils/startBrowserApiServer.js';
+import { startRendererBrowser, type RendererBrowser, type RendererPage } from '../../utils/startRendererBrowser.js';
 
 // The Backlog view as a person uses it: the built renderer in real Chromium, over the browser API, against
 // the fake host whose backlog messages run the engine's own parsers and checks.
@@ -32,40 +29,29 @@ Files: calculator/cli.py
 Files: README.md
 `;
 
-let staticDir: string;
-let browser: Browser;
+let renderer: RendererBrowser;
 let host: FakeHost;
-let server: BrowserApiServer;
+let opened: RendererPage;
 let page: Page;
-let pageErrors: string[];
 
 beforeAll(async () => {
-  staticDir = mkdtempSync(join(tmpdir(), 'nightshift-renderer-'));
-  await buildRenderer({ outDir: staticDir });
-  browser = await launchChromium();
+  renderer = await startRendererBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  rmSync(staticDir, { recursive: true, force: true });
+  await renderer?.close();
 });
 
 beforeEach(async () => {
   host = createFakeHost();
-  server = await startBrowserApiServer({ staticDir, handle: (name, request) => host.handle(name, request) });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
-  await page.goto(server.url);
+  opened = await renderer.openPage({ handle: (name, request) => host.handle(name, request) });
+  page = opened.page;
+  await page.goto(opened.server.url);
 });
 
 afterEach(async () => {
-  await page.close();
-  await server.close();
-  expect(pageErrors, 'errors in the page').toEqual([]);
+  await opened.close();
+  expect(opened.pageErrors, 'errors in the page').toEqual([]);
   expect(host.rejected, 'requests the host rejected').toEqual([]);
 });
 

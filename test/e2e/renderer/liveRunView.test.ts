@@ -1,16 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/shared/engineEventSchema.js';
 import type { ProtocolName, ProtocolResult } from '../../../src/shared/protocol.js';
 import type { SessionControlState } from '../../../src/shared/sessionControlStateSchema.js';
-import { buildRenderer } from '../../utils/buildRenderer.js';
 import { createFakeHost, type FakeHost } from '../../utils/createFakeHost.js';
-import { launchChromium } from '../../utils/launchChromium.js';
-import { startBrowserApiServer, type BrowserApiServer } from '../../utils/startBrowserApiServer.js';
+import type { BrowserApiServer } from '../../utils/startBrowserApiServer.js';
+import { startRendererBrowser, type RendererBrowser, type RendererPage } from '../../utils/startRendererBrowser.js';
 
 // The Live run view and the morning review's diffs as a person sees them: the built renderer in real
 // Chromium over the browser API, with engine events pushed over server-sent events as `nightshift serve` does.
@@ -42,24 +40,20 @@ const RUNNING: SessionControlState = {
   updatedAt: Date.now(),
 };
 
-let staticDir: string;
-let browser: Browser;
+let renderer: RendererBrowser;
 let host: FakeHost;
 let control: SessionControlState[];
+let opened: RendererPage;
 let server: BrowserApiServer;
 let page: Page;
-let pageErrors: string[];
 
 beforeAll(async () => {
-  staticDir = mkdtempSync(join(tmpdir(), 'nightshift-renderer-'));
-  await buildRenderer({ outDir: staticDir });
-  browser = await launchChromium();
+  renderer = await startRendererBrowser();
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  rmSync(staticDir, { recursive: true, force: true });
+  await renderer?.close();
 });
 
 beforeEach(async () => {
@@ -71,19 +65,13 @@ beforeEach(async () => {
     if (name === 'project/list') return { ok: true, value: [] };
     return host.handle(name, request);
   };
-  server = await startBrowserApiServer({ staticDir, handle });
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
+  opened = await renderer.openPage({ handle, viewport: { width: 1440, height: 1000 } });
+  ({ page, server } = opened);
 });
 
 afterEach(async () => {
-  await page.close();
-  await server.close();
-  expect(pageErrors, 'errors in the page').toEqual([]);
+  await opened.close();
+  expect(opened.pageErrors, 'errors in the page').toEqual([]);
   expect(host.rejected, 'requests the host rejected').toEqual([]);
 });
 

@@ -1,52 +1,38 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildRenderer } from '../../utils/buildRenderer.js';
 import { createFakeHost, type FakeHost } from '../../utils/createFakeHost.js';
-import { launchChromium } from '../../utils/launchChromium.js';
-import { startBrowserApiServer, type BrowserApiServer } from '../../utils/startBrowserApiServer.js';
+import type { BrowserApiServer } from '../../utils/startBrowserApiServer.js';
+import { startRendererBrowser, type RendererBrowser, type RendererPage } from '../../utils/startRendererBrowser.js';
 
 // The renderer as a person uses it: built by Vite, served over the browser API from a fake host, and
 // driven in real Chromium.
 
-let staticDir: string;
-let browser: Browser;
+let renderer: RendererBrowser;
 let host: FakeHost;
+let opened: RendererPage;
 let server: BrowserApiServer;
 let page: Page;
-let pageErrors: string[];
 
 beforeAll(async () => {
-  staticDir = mkdtempSync(join(tmpdir(), 'nightshift-renderer-'));
-  await buildRenderer({ outDir: staticDir });
-  browser = await launchChromium();
+  renderer = await startRendererBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  rmSync(staticDir, { recursive: true, force: true });
+  await renderer?.close();
 });
 
 beforeEach(async () => {
   host = createFakeHost();
-  server = await startBrowserApiServer({ staticDir, handle: (name, request) => host.handle(name, request) });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
+  opened = await renderer.openPage({ handle: (name, request) => host.handle(name, request) });
+  ({ page, server } = opened);
   await page.goto(server.url);
   await page.getByRole('tab', { name: 'Review' }).click();
 });
 
 // Every test also proves the page raised no errors and sent only requests that pass the protocol's schemas.
 afterEach(async () => {
-  await page.close();
-  await server.close();
-  expect(pageErrors, 'errors in the page').toEqual([]);
+  await opened.close();
+  expect(opened.pageErrors, 'errors in the page').toEqual([]);
   expect(host.rejected, 'requests the host rejected').toEqual([]);
 });
 

@@ -1,20 +1,18 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NightshiftError } from '../../../src/shared/NightshiftError.js';
 import type { ProjectDetails, ProjectSummary } from '../../../src/shared/protocol.js';
 import type { SessionControlState } from '../../../src/shared/sessionControlStateSchema.js';
-import { buildRenderer } from '../../utils/buildRenderer.js';
 import { createFakeHost, type FakeHost } from '../../utils/createFakeHost.js';
 import { createProtocolHandler, type ProtocolHandler } from '../../utils/createProtocolHandler.js';
-import { launchChromium } from '../../utils/launchChromium.js';
 import { sampleBaseline } from '../../utils/sampleBaseline.js';
 import { sampleControlState } from '../../utils/sampleControlState.js';
 import { sampleProjectDetails } from '../../utils/sampleProjectDetails.js';
-import { startBrowserApiServer, type BrowserApiServer } from '../../utils/startBrowserApiServer.js';
+import type { BrowserApiServer } from '../../utils/startBrowserApiServer.js';
+import { startRendererBrowser, type RendererBrowser, type RendererPage } from '../../utils/startRendererBrowser.js';
 
 // The Projects view and the session controls as a person uses them: the built renderer in real Chromium,
 // over the browser API. The project and session messages are answered by a small in-test host (their real
@@ -24,13 +22,12 @@ const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/', import.meta.
 const CALCULATOR = '/home/dev/calculator';
 const WEBSHOP = '/home/dev/webshop';
 
-let staticDir: string;
-let browser: Browser;
+let renderer: RendererBrowser;
 let fake: FakeHost;
 let host: ProtocolHandler;
+let opened: RendererPage;
 let server: BrowserApiServer;
 let page: Page;
-let pageErrors: string[];
 /** Lets a test hold the baseline answer to see the view while the suite runs. */
 let releaseBaseline: () => void;
 
@@ -94,34 +91,25 @@ function createHost(): ProtocolHandler {
 }
 
 beforeAll(async () => {
-  staticDir = mkdtempSync(join(tmpdir(), 'nightshift-renderer-'));
-  await buildRenderer({ outDir: staticDir });
-  browser = await launchChromium();
+  renderer = await startRendererBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  rmSync(staticDir, { recursive: true, force: true });
+  await renderer?.close();
 });
 
 beforeEach(async () => {
   fake = createFakeHost();
   host = createHost();
-  server = await startBrowserApiServer({ staticDir, handle: (name, request) => host.handle(name, request) });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
+  opened = await renderer.openPage({ handle: (name, request) => host.handle(name, request) });
+  ({ page, server } = opened);
   await page.goto(server.url);
 });
 
 afterEach(async () => {
   releaseBaseline?.();
-  await page.close();
-  await server.close();
-  expect(pageErrors, 'errors in the page').toEqual([]);
+  await opened.close();
+  expect(opened.pageErrors, 'errors in the page').toEqual([]);
   expect(host.rejected, 'requests the host rejected').toEqual([]);
   expect(fake.rejected, 'requests the fake host rejected').toEqual([]);
 });
