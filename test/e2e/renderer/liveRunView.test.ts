@@ -7,6 +7,7 @@ import type { EngineEvent } from '../../../src/shared/engineEventSchema.js';
 import type { ProtocolName, ProtocolResult } from '../../../src/shared/protocol.js';
 import type { SessionControlState } from '../../../src/shared/sessionControlStateSchema.js';
 import { createFakeHost, type FakeHost } from '../../utils/createFakeHost.js';
+import { sampleControlState } from '../../utils/sampleControlState.js';
 import type { BrowserApiServer } from '../../utils/startBrowserApiServer.js';
 import { startRendererBrowser, type RendererBrowser, type RendererPage } from '../../utils/startRendererBrowser.js';
 
@@ -28,17 +29,14 @@ const PYTHON_DIFF = `diff --git a/webshop/cart.py b/webshop/cart.py
 `;
 
 /** The webshop session of the fake host, running its first task. */
-const RUNNING: SessionControlState = {
+const RUNNING = sampleControlState({
   projectPath: '/home/dev/webshop',
-  state: 'running',
-  sessionId: 'p7x2mf',
-  startsAt: null,
-  until: null,
-  task: { index: 1, total: 2, taskRunId: 21, taskId: 'cart-total', title: 'Compute the cart total with discounts' },
-  engineRestarts: 0,
-  error: null,
-  updatedAt: Date.now(),
-};
+  overrides: {
+    state: 'running',
+    sessionId: 'p7x2mf',
+    task: { index: 1, total: 2, taskRunId: 21, taskId: 'cart-total', title: 'Compute the cart total with discounts' },
+  },
+});
 
 let renderer: RendererBrowser;
 let host: FakeHost;

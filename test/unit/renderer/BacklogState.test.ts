@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiCallError } from '../../../src/renderer/api/ApiCallError.js';
-import type { NightshiftApi } from '../../../src/renderer/api/NightshiftApi.js';
 import { BacklogState } from '../../../src/renderer/state/BacklogState.svelte.js';
-import type { ProtocolName, ProtocolRequest, ProtocolResponse } from '../../../src/shared/protocol.js';
+import { apiOverHost } from '../../utils/apiOverHost.js';
 import { createFakeHost, type FakeHost } from '../../utils/createFakeHost.js';
 
 const PROJECT = '/home/dev/calculator';
@@ -23,20 +21,9 @@ Depends on: T1
 `;
 
 /** The renderer's api over the fake host, with the same wire round trip and error rebuilding as the real clients. */
-function apiOver(host: FakeHost, options: { hold?: () => Promise<void> } = {}): NightshiftApi {
-  return {
-    async invoke<K extends ProtocolName>(name: K, request: ProtocolRequest<K>): Promise<ProtocolResponse<K>> {
-      await options.hold?.();
-      const result = JSON.parse(JSON.stringify(await host.handle(name, request))) as Parameters<typeof ApiCallError.unwrap>[1];
-      return ApiCallError.unwrap(name, result) as ProtocolResponse<K>;
-    },
-    onEvent: () => () => {},
-  };
-}
-
 async function openedWithTasks(): Promise<{ host: FakeHost; backlog: BacklogState }> {
   const host = createFakeHost();
-  const backlog = new BacklogState({ api: apiOver(host) });
+  const backlog = new BacklogState({ api: apiOverHost({ host }) });
   await backlog.open(PROJECT);
   expect(await backlog.import({ format: 'tasks-md', text: TASKS_MD })).toBe(true);
   return { host, backlog };
@@ -45,7 +32,7 @@ async function openedWithTasks(): Promise<{ host: FakeHost; backlog: BacklogStat
 describe('BacklogState', () => {
   it('is empty, not loading, after opening a project without a backlog', async () => {
     const host = createFakeHost();
-    const backlog = new BacklogState({ api: apiOver(host) });
+    const backlog = new BacklogState({ api: apiOverHost({ host }) });
     expect(backlog.empty).toBe(false);
     await backlog.open(PROJECT);
     expect(backlog.tasks).toEqual([]);
@@ -154,7 +141,7 @@ describe('BacklogState', () => {
   });
 
   it('reports a project the host has not opened as an error', async () => {
-    const backlog = new BacklogState({ api: apiOver(createFakeHost()) });
+    const backlog = new BacklogState({ api: apiOverHost({ host: createFakeHost() }) });
     await backlog.open('/home/dev/elsewhere');
     expect(backlog.error?.code).toBe('PROJECT_NOT_OPEN');
     expect(backlog.loading).toBe(false);
@@ -165,7 +152,7 @@ describe('BacklogState', () => {
     let release: () => void = () => {};
     let holding = false;
     const backlog = new BacklogState({
-      api: apiOver(host, { hold: () => (holding ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()) }),
+      api: apiOverHost({ host, hold: () => (holding ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()) }),
     });
     await backlog.open(PROJECT);
     holding = true;
@@ -182,7 +169,7 @@ describe('BacklogState', () => {
     let release: () => void = () => {};
     let holding = false;
     const backlog = new BacklogState({
-      api: apiOver(host, { hold: () => (holding ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()) }),
+      api: apiOverHost({ host, hold: () => (holding ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()) }),
     });
     await backlog.open(PROJECT);
     holding = true;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ApiCallError } from '../../../src/renderer/api/ApiCallError.js';
 import type { NightshiftApi } from '../../../src/renderer/api/NightshiftApi.js';
 import { LiveRunState, type TimelinePhase } from '../../../src/renderer/state/LiveRunState.svelte.js';
 import type { EngineEvent } from '../../../src/shared/engineEventSchema.js';
-import type { ProtocolName, ProtocolRequest, ProtocolResponse, ProtocolResult } from '../../../src/shared/protocol.js';
 import type { RailResult } from '../../../src/shared/railResultSchema.js';
 import type { SessionControlState } from '../../../src/shared/sessionControlStateSchema.js';
+import { apiOverHost } from '../../utils/apiOverHost.js';
 import { createFakeHost, type FakeHost } from '../../utils/createFakeHost.js';
+import { sampleControlState } from '../../utils/sampleControlState.js';
 
 const T0 = Date.UTC(2026, 10, 21, 23, 0);
 const SECOND = 1000;
@@ -23,31 +23,26 @@ const DIFF_2 = `${DIFF_1}+# guarded
 `;
 
 /** The fake host's webshop session, running its first task. */
-const RUNNING_WEBSHOP: SessionControlState = {
+const RUNNING_WEBSHOP = sampleControlState({
   projectPath: '/home/dev/webshop',
-  state: 'running',
-  sessionId: 'p7x2mf',
-  startsAt: null,
-  until: null,
-  task: { index: 1, total: 2, taskRunId: 21, taskId: 'cart-total', title: 'Compute the cart total with discounts' },
-  engineRestarts: 0,
-  error: null,
-  updatedAt: T0,
-};
+  overrides: {
+    state: 'running',
+    sessionId: 'p7x2mf',
+    task: { index: 1, total: 2, taskRunId: 21, taskId: 'cart-total', title: 'Compute the cart total with discounts' },
+    updatedAt: T0,
+  },
+});
 
 /**
  * The renderer's api over the fake host, with the wire round trip; `session/control` (which needs the real
  * supervisor) is answered from `control` when given, else by the fake host, which refuses it.
  */
 function apiOver(host: FakeHost, control?: SessionControlState[]): NightshiftApi {
-  return {
-    async invoke<K extends ProtocolName>(name: K, request: ProtocolRequest<K>): Promise<ProtocolResponse<K>> {
-      const result: ProtocolResult<unknown> =
-        name === 'session/control' && control ? { ok: true, value: control } : await host.handle(name, request);
-      return ApiCallError.unwrap(name, JSON.parse(JSON.stringify(result)) as ProtocolResult<ProtocolResponse<K>>);
+  return apiOverHost({
+    host: {
+      handle: async (name, request) => (name === 'session/control' && control ? { ok: true, value: control } : host.handle(name, request)),
     },
-    onEvent: () => () => {},
-  };
+  });
 }
 
 function rail(name: RailResult['name'], passed: boolean, extra: Partial<RailResult> = {}): RailResult {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ApiCallError } from '../../../src/renderer/api/ApiCallError.js';
-import type { NightshiftApi } from '../../../src/renderer/api/NightshiftApi.js';
 import { ProjectsState } from '../../../src/renderer/state/ProjectsState.svelte.js';
 import { NightshiftError } from '../../../src/shared/NightshiftError.js';
 import type { ProjectSettings } from '../../../src/shared/projectSettingsSchema.js';
-import type { ProjectDetails, ProjectSummary, ProtocolName, ProtocolRequest, ProtocolResponse } from '../../../src/shared/protocol.js';
+import type { ProjectDetails, ProjectSummary } from '../../../src/shared/protocol.js';
+import { apiOverHost } from '../../utils/apiOverHost.js';
 import { createProtocolHandler, type ProtocolHandler } from '../../utils/createProtocolHandler.js';
 import { sampleBaseline } from '../../utils/sampleBaseline.js';
 import { sampleProjectDetails } from '../../utils/sampleProjectDetails.js';
@@ -57,21 +56,10 @@ function createProjectsHost(): ProtocolHandler {
   });
 }
 
-function apiOver(host: ProtocolHandler, options: { pickFolder?: () => Promise<string | null> } = {}): NightshiftApi {
-  return {
-    async invoke<K extends ProtocolName>(name: K, request: ProtocolRequest<K>): Promise<ProtocolResponse<K>> {
-      const result = JSON.parse(JSON.stringify(await host.handle(name, request))) as Parameters<typeof ApiCallError.unwrap>[1];
-      return ApiCallError.unwrap(name, result) as ProtocolResponse<K>;
-    },
-    onEvent: () => () => {},
-    ...options,
-  };
-}
-
 describe('ProjectsState', () => {
   it('opens a project by path, inspects it and lists it among the recent ones', async () => {
     const host = createProjectsHost();
-    const projects = new ProjectsState({ api: apiOver(host) });
+    const projects = new ProjectsState({ api: apiOverHost({ host }) });
     expect(projects.canPick).toBe(false);
     expect(await projects.open(`  ${CALCULATOR} `)).toBe(true);
     expect(projects.current).toEqual({ id: 1, path: CALCULATOR, name: 'calculator' });
@@ -84,21 +72,21 @@ describe('ProjectsState', () => {
 
   it('reopens the most recent project that still exists, and nothing for a new user', async () => {
     const host = createProjectsHost();
-    const fresh = new ProjectsState({ api: apiOver(createProjectsHost()) });
+    const fresh = new ProjectsState({ api: apiOverHost({ host: createProjectsHost() }) });
     await fresh.restore();
     expect(fresh.current).toBeNull();
     expect(fresh.recent).toEqual([]);
 
     await host.handle('project/open', { path: WEBSHOP });
     await host.handle('project/open', { path: CALCULATOR });
-    const returning = new ProjectsState({ api: apiOver(host) });
+    const returning = new ProjectsState({ api: apiOverHost({ host }) });
     await returning.restore();
     expect(returning.current?.path).toBe(CALCULATOR);
     expect(returning.details?.project.path).toBe(CALCULATOR);
   });
 
   it('keeps the current project when another path is refused, with the reason and hint', async () => {
-    const projects = new ProjectsState({ api: apiOver(createProjectsHost()) });
+    const projects = new ProjectsState({ api: apiOverHost({ host: createProjectsHost() }) });
     await projects.open(CALCULATOR);
     expect(await projects.open('/home/dev/notes')).toBe(false);
     expect(projects.openError).toMatchObject({ code: 'PROJECT_PATH_INVALID', hint: 'Open the root folder of a git repository.' });
@@ -110,7 +98,7 @@ describe('ProjectsState', () => {
 
   it('opens the folder the system picker returns, and nothing when it is cancelled', async () => {
     const answers: Array<string | null> = [null, WEBSHOP];
-    const projects = new ProjectsState({ api: apiOver(createProjectsHost(), { pickFolder: async () => answers.shift() ?? null }) });
+    const projects = new ProjectsState({ api: apiOverHost({ host: createProjectsHost(), pickFolder: async () => answers.shift() ?? null }) });
     expect(projects.canPick).toBe(true);
     expect(await projects.pick()).toBe(false);
     expect(projects.current).toBeNull();
@@ -119,7 +107,7 @@ describe('ProjectsState', () => {
   });
 
   it('runs the baseline, busy meanwhile, and shows its result with the details', async () => {
-    const projects = new ProjectsState({ api: apiOver(createProjectsHost()) });
+    const projects = new ProjectsState({ api: apiOverHost({ host: createProjectsHost() }) });
     await projects.open(CALCULATOR);
     expect(projects.baseline).toBeNull();
     const running = projects.runBaseline();
@@ -131,7 +119,7 @@ describe('ProjectsState', () => {
   });
 
   it('shows why the baseline could not run', async () => {
-    const projects = new ProjectsState({ api: apiOver(createProjectsHost()) });
+    const projects = new ProjectsState({ api: apiOverHost({ host: createProjectsHost() }) });
     await projects.open(WEBSHOP);
     expect(await projects.runBaseline()).toBeNull();
     expect(projects.baselineError).toMatchObject({ code: 'BASELINE_NO_COMMIT', hint: 'Commit once, then check again.' });
@@ -139,7 +127,7 @@ describe('ProjectsState', () => {
 
   it('saves settings, and puts a refused one next to its field with the host’s reason and hint', async () => {
     const host = createProjectsHost();
-    const projects = new ProjectsState({ api: apiOver(host) });
+    const projects = new ProjectsState({ api: apiOverHost({ host }) });
     await projects.open(CALCULATOR);
     Object.assign(projects.settings.draft, { mode: 'direct', targetBranch: 'main', maxTasks: '5' });
     expect(await projects.saveSettings()).toBe(false);
@@ -157,7 +145,7 @@ describe('ProjectsState', () => {
 
   it('refuses settings the shared schema refuses without asking the host', async () => {
     const host = createProjectsHost();
-    const projects = new ProjectsState({ api: apiOver(host) });
+    const projects = new ProjectsState({ api: apiOverHost({ host }) });
     await projects.open(CALCULATOR);
     Object.assign(projects.settings.draft, { mode: 'direct', targetBranch: '', maxAttempts: '30', maxTasks: 'many', modelKind: 'gguf', ggufPath: ' ' });
     const sent = host.requests.length;
@@ -168,7 +156,7 @@ describe('ProjectsState', () => {
   });
 
   it('forgets a project, closing it when it is the current one', async () => {
-    const projects = new ProjectsState({ api: apiOver(createProjectsHost()) });
+    const projects = new ProjectsState({ api: apiOverHost({ host: createProjectsHost() }) });
     await projects.open(WEBSHOP);
     await projects.open(CALCULATOR);
     expect(projects.recent.map((each) => each.path)).toEqual([CALCULATOR, WEBSHOP]);
@@ -184,7 +172,7 @@ describe('ProjectsState', () => {
     const host = createProjectsHost();
     let release: () => void = () => {};
     let holdInspect = true;
-    const api = apiOver(host);
+    const api = apiOverHost({ host });
     const projects = new ProjectsState({
       api: {
         ...api,

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiCallError } from '../../../src/renderer/api/ApiCallError.js';
-import type { NightshiftApi } from '../../../src/renderer/api/NightshiftApi.js';
 import { SessionControls } from '../../../src/renderer/state/SessionControls.svelte.js';
 import { NightshiftError } from '../../../src/shared/NightshiftError.js';
-import type { ProtocolName, ProtocolRequest, ProtocolResponse } from '../../../src/shared/protocol.js';
 import type { SessionControlState } from '../../../src/shared/sessionControlStateSchema.js';
+import { apiOverHost } from '../../utils/apiOverHost.js';
 import { createProtocolHandler, type ProtocolHandler } from '../../utils/createProtocolHandler.js';
 import { sampleControlState } from '../../utils/sampleControlState.js';
 
@@ -45,19 +43,9 @@ function createSupervisorHost(): ProtocolHandler & { states: Map<string, Session
   return Object.assign(handler, { states });
 }
 
-function apiOver(host: ProtocolHandler): NightshiftApi {
-  return {
-    async invoke<K extends ProtocolName>(name: K, request: ProtocolRequest<K>): Promise<ProtocolResponse<K>> {
-      const result = JSON.parse(JSON.stringify(await host.handle(name, request))) as Parameters<typeof ApiCallError.unwrap>[1];
-      return ApiCallError.unwrap(name, result) as ProtocolResponse<K>;
-    },
-    onEvent: () => () => {},
-  };
-}
-
 async function openedOn(projectPath: string): Promise<{ host: ReturnType<typeof createSupervisorHost>; controls: SessionControls }> {
   const host = createSupervisorHost();
-  const controls = new SessionControls({ api: apiOver(host) });
+  const controls = new SessionControls({ api: apiOverHost({ host }) });
   await controls.load();
   controls.open({ projectPath, settings: { models: 'scripted:demo.json', profile: null, sandbox: 'docker', allowUnsandboxed: false, maxTasks: 3, maxAttempts: 2, mode: 'branch', targetBranch: null, allowFailingBaseline: false } });
   return { host, controls };
