@@ -95,6 +95,23 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('process/restarted'), process: z.enum(['engine', 'model-host']), projectPath: z.string().optional(), sessionId: z.string().nullable().optional() }),
   /** The session supervisor's state for a project changed. */
   z.object({ ...base, type: z.literal('control/state'), state: sessionControlStateSchema }),
+  /** Text a `models/try` prompt generated, in order; `tryId` is the request's. */
+  z.object({ ...base, type: z.literal('models/try-token'), tryId: z.string(), text: z.string() }),
+  /** A `models/try` prompt finished: its figures (ModelTryResult in protocol.ts), milliseconds. */
+  z.object({
+    ...base,
+    type: z.literal('models/try-finished'),
+    tryId: z.string(),
+    modelId: z.string(),
+    role: modelRoleSchema,
+    text: z.string(),
+    promptTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    timeToFirstTokenMs: z.number().nonnegative().nullable(),
+    /** Output tokens per second after the first; null with fewer than two tokens. */
+    tokensPerSecond: z.number().nonnegative().nullable(),
+    durationMs: z.number().nonnegative(),
+  }),
   z.object({ ...base, type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
 ]);
 

@@ -77,6 +77,16 @@ export function describeEvent(options: {
       return { level: 'ok', text: `The ${event.process === 'engine' ? 'engine' : 'model host'} process is back${event.sessionId ? `; session ${event.sessionId} resumes` : ''}` };
     case 'control/state':
       return { level: event.state.error ? 'error' : 'info', text: `Session control: ${event.state.state}${event.state.error ? `: ${event.state.error.message}` : ''}` };
+    case 'models/try-token':
+      return { level: 'info', text: `Try ${event.tryId}: ${event.text}` };
+    case 'models/try-finished':
+      return {
+        level: 'ok',
+        text:
+          `Try on ${event.modelId} (${event.role}): ${plural(event.outputTokens, 'token')}` +
+          `${event.tokensPerSecond === null ? '' : ` at ${event.tokensPerSecond.toFixed(1)} tokens/s`}` +
+          `${event.timeToFirstTokenMs === null ? '' : `, first after ${Math.round(event.timeToFirstTokenMs)} ms`}`,
+      };
     case 'log':
       return { level: event.level, text: event.message };
   }

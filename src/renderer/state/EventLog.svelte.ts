@@ -33,6 +33,8 @@ export class EventLog {
   }
 
   push(event: EngineEvent): void {
+    // The Models view's try box streams these itself; the log keeps the one `models/try-finished` line.
+    if (event.type === 'models/try-token') return;
     if (event.type === 'model/token') {
       const key = `${event.taskRunId}/${event.role}`;
       const last = this.entries.at(-1);

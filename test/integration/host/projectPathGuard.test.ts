@@ -22,6 +22,8 @@ const SAMPLES: Record<string, unknown> = {
   format: 'tasks-md',
   text: '## T1: Divide\n',
   settings: defaultProjectSettings,
+  tryId: 'try-1',
+  prompt: 'Say hi.',
   scope: 'project',
   profile: {
     id: 'mac-24gb',
