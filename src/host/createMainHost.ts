@@ -30,6 +30,7 @@ import { RecordNotFoundError } from './RecordNotFoundError.js';
 import { realPathOrResolved } from './realPathOrResolved.js';
 import { createProjectHandlers } from './createProjectHandlers.js';
 import { createSessionHandlers } from './createSessionHandlers.js';
+import { createMetricsHandlers } from './createMetricsHandlers.js';
 import { createModelResidency } from './createModelResidency.js';
 import { createResidencyHandlers } from './createResidencyHandlers.js';
 import { createModelPlanHandlers, type MachineOverride } from './createModelPlanHandlers.js';
@@ -141,6 +142,7 @@ export function createMainHost(options: {
   const handlers: HostHandlers = {
     ...createProjectHandlers({ context }),
     ...createSessionHandlers({ context, supervisor }),
+    ...createMetricsHandlers({ context, ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) }),
     ...createResidencyHandlers({ context, residency, supervisor }),
     ...createModelPlanHandlers({ context, ...(options.machine ? { machine: options.machine } : {}) }),
     ...createModelFilesHandlers({ context, closed: closing.signal, ...options.modelFiles }),

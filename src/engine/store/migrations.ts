@@ -248,4 +248,24 @@ export const migrations: ReadonlyArray<{
       );
     `,
   },
+  {
+    name: 'indexes for the Metrics and History views',
+    sql: `
+      -- Date ranges over every project, and the newest-first history (id breaks ties in that order).
+      CREATE INDEX sessions_by_start ON sessions (started_at, id);
+      -- The Metrics queries go sessions -> task runs -> attempts -> per-attempt rows, each step a search in a
+      -- covering index, so a summary never reads a task's spec JSON or a rail's detail text.
+      CREATE INDEX task_runs_by_session_status ON task_runs (session_id, status, attempts);
+      CREATE INDEX gate_results_refusals ON gate_results (attempt_id, passed, name, skipped);
+      CREATE INDEX failures_by_type ON failures (task_run_id, type);
+      CREATE INDEX model_calls_usage ON model_calls (task_run_id, role, model, prompt_tokens, output_tokens, duration_ms, error);
+      -- These supersede the single-column attempt indexes, which are their prefixes.
+      DROP INDEX phase_results_by_attempt;
+      CREATE INDEX phase_results_by_attempt_times ON phase_results (attempt_id, phase, started_at, ended_at);
+      DROP INDEX model_calls_by_attempt;
+      CREATE INDEX model_calls_by_attempt_time ON model_calls (attempt_id, at, duration_ms);
+      DROP INDEX commands_by_attempt;
+      CREATE INDEX commands_by_attempt_phase ON commands (attempt_id, phase, duration_ms);
+    `,
+  },
 ];
