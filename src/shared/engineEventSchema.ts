@@ -95,6 +95,26 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('process/restarted'), process: z.enum(['engine', 'model-host']), projectPath: z.string().optional(), sessionId: z.string().nullable().optional() }),
   /** The session supervisor's state for a project changed. */
   z.object({ ...base, type: z.literal('control/state'), state: sessionControlStateSchema }),
+  /**
+   * A model file download in the host (`models/files/download`): sent about four times a second while it
+   * runs, and once on each change of state.
+   */
+  z.object({
+    ...base,
+    type: z.literal('models/download'),
+    modelId: z.string(),
+    state: z.enum(['running', 'paused', 'done', 'failed', 'cancelled']),
+    /** Bytes of the file on disk, including those kept from an earlier, paused or failed try. */
+    receivedBytes: z.number().int().nonnegative(),
+    /** Full size of the file; null when the server does not say. */
+    totalBytes: z.number().int().nonnegative().nullable(),
+    /** Average rate of this try so far. */
+    bytesPerSecond: z.number().nonnegative(),
+    /** Seconds left at that rate; null when the size or the rate is not known yet. */
+    secondsLeft: z.number().int().nonnegative().nullable(),
+    /** Why it failed, with what to do about it; null unless `failed`. */
+    error: z.object({ code: z.string(), message: z.string(), hint: z.string() }).nullable(),
+  }),
   /** Text a `models/try` prompt generated, in order; `tryId` is the request's. */
   z.object({ ...base, type: z.literal('models/try-token'), tryId: z.string(), text: z.string() }),
   /** A `models/try` prompt finished: its figures (ModelTryResult in protocol.ts), milliseconds. */

@@ -77,6 +77,18 @@ export function describeEvent(options: {
       return { level: 'ok', text: `The ${event.process === 'engine' ? 'engine' : 'model host'} process is back${event.sessionId ? `; session ${event.sessionId} resumes` : ''}` };
     case 'control/state':
       return { level: event.state.error ? 'error' : 'info', text: `Session control: ${event.state.state}${event.state.error ? `: ${event.state.error.message}` : ''}` };
+    case 'models/download': {
+      const done = event.totalBytes ? ` (${Math.floor((100 * event.receivedBytes) / event.totalBytes)}%)` : '';
+      const texts = {
+        running: `Downloading model ${event.modelId}${done}`,
+        paused: `Download of model ${event.modelId} paused${done}`,
+        done: `Model ${event.modelId} downloaded`,
+        failed: `Download of model ${event.modelId} failed${event.error ? `: ${event.error.message}` : ''}`,
+        cancelled: `Download of model ${event.modelId} cancelled`,
+      } as const;
+      const levels = { running: 'info', paused: 'warn', done: 'ok', failed: 'error', cancelled: 'warn' } as const;
+      return { level: levels[event.state], text: texts[event.state] };
+    }
     case 'models/try-token':
       return { level: 'info', text: `Try ${event.tryId}: ${event.text}` };
     case 'models/try-finished':

@@ -46,6 +46,15 @@ export class EventLog {
         return;
       }
       this.#streamKey = key;
+    } else if (event.type === 'models/download') {
+      // A download reports several times a second: its entry shows the latest report instead of one line each.
+      const key = `download/${event.modelId}`;
+      const last = this.entries.at(-1);
+      if (last && this.#streamKey === key) {
+        Object.assign(last, describeEvent({ event }), { at: event.at });
+        return;
+      }
+      this.#streamKey = key;
     } else {
       this.#streamKey = null;
     }
