@@ -21,14 +21,19 @@ export function registerServeCommand(program: Command): void {
       const { forkEngineProcess } = await import('../../host/forkEngineProcess.js');
       const { startProtocolServer } = await import('../../host/startProtocolServer.js');
       const { RendererNotBuiltError } = await import('../RendererNotBuiltError.js');
+      const { simulateAppleSiliconMachine } = await import('../../runtime/placement/simulateAppleSiliconMachine.js');
 
       const packageRoot = findPackageRoot({ from: fileURLToPath(new URL('.', import.meta.url)) });
       const staticDir = resolve(flags.rendererDir ?? join(packageRoot ?? process.cwd(), 'out', 'renderer'));
       if (!existsSync(join(staticDir, 'index.html'))) throw new RendererNotBuiltError({ dir: staticDir, packageRoot });
 
       // Sessions run in an engine child process, as in the app; Ctrl-C lets each finish its current step.
+      // For browser tests and demos: the Models view plans for an Apple Silicon Mac with this much memory.
+      const simulatedGb = process.env['NIGHTSHIFT_SIMULATE_MEMORY_GB'];
+      const simulated = simulatedGb === undefined ? undefined : simulateAppleSiliconMachine({ memoryBytes: parseSimulatedMemory(simulatedGb) });
       const host = createMainHost({
         ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+        ...(simulated ? { machine: { totalMemoryBytes: simulated.totalMemoryBytes, metalWorkingSetBytes: simulated.metalWorkingSetBytes! } } : {}),
         createSupervisor: (context) => createEngineSupervisor({ context, spawnEngine: forkEngineProcess() }),
       });
       try {
@@ -58,6 +63,19 @@ export function registerServeCommand(program: Command): void {
         throw error;
       }
     });
+}
+
+/** `NIGHTSHIFT_SIMULATE_MEMORY_GB` in bytes (a "GB" Mac has that many GiB). */
+function parseSimulatedMemory(value: string): number {
+  const gb = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(gb) || gb < 1 || gb > 1024) {
+    throw new CliUsageError({
+      message: `NIGHTSHIFT_SIMULATE_MEMORY_GB must be a whole number of GB from 1 to 1024, not "${value}".`,
+      hint: 'For example NIGHTSHIFT_SIMULATE_MEMORY_GB=24, or unset it to plan for this machine.',
+      context: { variable: 'NIGHTSHIFT_SIMULATE_MEMORY_GB', value },
+    });
+  }
+  return gb * 1024 ** 3;
 }
 
 function parsePort(value: string): number {
