@@ -7,6 +7,8 @@
  *   - baseline: loading a blank page from the same server in the same browser;
  *   - first render of the app shell (navigation start to the view tabs drawn) and of the first view's data;
  *   - each view: from the tab's click to its content drawn (median of several switches);
+ *   - a profile edit in the Models view (a simulated 32 GB Mac): from an input event on the coder's context to
+ *     the whole set's fit bar redrawn with the new plan (median of several edits);
  *   - live updates: per engine event pushed over the event stream, from the event's arrival in the page to
  *     the live view's DOM updated (median and 95th percentile over a scripted run of events).
  * Times are taken inside the page (performance.now and a MutationObserver), so Playwright's polling does
@@ -31,7 +33,10 @@ const TASK_RUNS_PER_SESSION = 100;
 const BACKLOG_TASKS = 50;
 const VIEW_SWITCHES = 5;
 const LIVE_EVENTS = 600;
-const TARGETS = { firstRenderMs: 1000, viewMs: 200, liveEventMs: 16 };
+const TARGETS = { firstRenderMs: 1000, viewMs: 200, liveEventMs: 16, profileEditMs: 100 };
+/** Coder contexts the profile edit alternates between; both fit the simulated 32 GB Mac's profile. */
+const PROFILE_EDIT_CONTEXTS = [20480, 24576];
+const PROFILE_EDITS = 10;
 
 /**
  * The views as the app's tabs name them, and the element that shows each one's content has been drawn
@@ -42,6 +47,7 @@ const VIEWS: Array<{ tab: string; ready: string }> = [
   { tab: 'Backlog', ready: '[data-view="backlog"] [data-ready]' },
   { tab: 'Live run', ready: '[data-view="live"] [data-ready]' },
   { tab: 'Review', ready: '[data-view="review"] [data-ready]' },
+  { tab: 'Models', ready: '[data-view="models"] [data-ready]' },
 ];
 
 interface Figure {
@@ -103,6 +109,20 @@ const INSTRUMENT_PAGE = `(() => {
         });
         waiting.observe(document.body, { subtree: true, childList: true, attributes: true });
       }),
+    // From an input event on a field to the element matching \`drawn\` appearing (the fit bar redrawn).
+    edit: (field, value, drawn) =>
+      new Promise((resolve) => {
+        const input = document.querySelector(field);
+        const started = performance.now();
+        input.value = value;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        const waiting = new MutationObserver(() => {
+          if (!document.querySelector(drawn)) return;
+          waiting.disconnect();
+          resolve(performance.now() - started);
+        });
+        waiting.observe(document.body, { subtree: true, childList: true, attributes: true });
+      }),
     startLive: () => {
       live = true;
       latencies.length = 0;
@@ -116,6 +136,7 @@ declare global {
     __bench?: {
       firstSeen(selector: string): number;
       switchTo(tab: string, readySelector: string): Promise<number>;
+      edit(field: string, value: string, drawnSelector: string): Promise<number>;
       startLive(): void;
       liveLatencies(): number[];
     };
@@ -206,7 +227,8 @@ async function main(): Promise<void> {
     const dataDir = join(root, 'data');
     generateHistory({ dataDir, projectPath: repoDir });
 
-    const host = createMainHost({ dataDir });
+    // The Models view plans for a 32 GB Mac whatever machine the bench runs on.
+    const host = createMainHost({ dataDir, machine: { totalMemoryBytes: 32 * 1024 ** 3, metalWorkingSetBytes: Math.floor((32 * 1024 ** 3 * 2) / 3) } });
     const opened = await host.handle('project/open', { path: repoDir });
     if (!opened.ok) throw new Error(`project/open failed: ${opened.error.message}`);
     const server = await startProtocolServer({ staticDir, token: 'bench-token-0123456789abcdef', handle: (name, request) => host.handle(name, request) });
@@ -238,6 +260,20 @@ async function main(): Promise<void> {
         }
         figures.push({ what: `view: ${view.tab}`, ms: median(times), targetMs: TARGETS.viewMs });
       }
+
+      const models = VIEWS.find((view) => view.tab === 'Models')!;
+      await switchView(page, models.tab, models.ready);
+      const edits: number[] = [];
+      for (let run = 0; run < PROFILE_EDITS; run++) {
+        const context = String(PROFILE_EDIT_CONTEXTS[run % PROFILE_EDIT_CONTEXTS.length]);
+        edits.push(
+          await page.evaluate(
+            ({ value }) => window.__bench!.edit('#models-coder-contextSize', value, `[data-fit="set"][data-plan*="coder:${value},"]`),
+            { value: context },
+          ),
+        );
+      }
+      figures.push({ what: 'profile edit re-plans and redraws, median', ms: median(edits), targetMs: TARGETS.profileEditMs });
 
       const live = VIEWS.find((view) => view.tab === 'Live run')!;
       await switchView(page, live.tab, live.ready);
