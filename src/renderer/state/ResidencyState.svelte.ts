@@ -4,6 +4,9 @@ import type { ModelRole } from '../../shared/modelRole.js';
 import type { ModelTryResult, ProtocolFailure, ResidencyReport } from '../../shared/protocol.js';
 import type { NightshiftApi } from '../api/NightshiftApi.js';
 
+/** A try's default output cap: enough to judge a model's voice and speed. */
+const DEFAULT_TRY_MAX_TOKENS = 256;
+
 /** Which model the load buttons and the try box mean: a role's (from the host's profile or file) or a GGUF file. */
 export type ResidencyTarget = { kind: 'role'; role: ModelRole } | { kind: 'file'; file: string };
 
@@ -23,6 +26,8 @@ export class ResidencyState {
   /** What the try box runs on. */
   target = $state<ResidencyTarget>({ kind: 'role', role: 'coder' });
   prompt = $state('');
+  /** Output token cap of a try, so a model that rambles stops in seconds; null or empty for the context's room. */
+  maxTokens = $state<number | null>(DEFAULT_TRY_MAX_TOKENS);
   /** A try prompt is generating. */
   trying = $state(false);
   /** The try's text so far, as its tokens arrive. */
@@ -89,11 +94,14 @@ export class ResidencyState {
     this.result = null;
     this.tryError = null;
     const target = this.target;
+    const cap = this.maxTokens;
+    const maxTokens = cap !== null && Number.isInteger(cap) && cap > 0 ? cap : null;
     try {
       const result = await this.#api.invoke('models/try', {
         tryId,
         prompt,
         ...(target.kind === 'role' ? { role: target.role } : { ggufFile: target.file }),
+        ...(maxTokens === null ? {} : { maxTokens }),
       });
       if (this.#tryId !== tryId) return;
       // The answer is whole even when an event was missed (a reconnecting event stream).

@@ -126,7 +126,7 @@ describe('ResidencyState', () => {
     expect(residency.result).toMatchObject({ modelId: 'tiny', outputTokens: 3, tokensPerSecond: 80, timeToFirstTokenMs: 12 });
     expect(residency.output).toBe('"Blue"');
     const sent = handler.requests.find((request) => request.name === 'models/try')?.request;
-    expect(sent).toMatchObject({ role: 'qa', prompt: 'Name a colour.', tryId: expect.stringMatching(/^try-/) });
+    expect(sent).toEqual({ role: 'qa', prompt: 'Name a colour.', maxTokens: 256, tryId: expect.stringMatching(/^try-/) });
     // Afterwards the report is read again: the try may have loaded its model.
     expect(handler.requests.at(-1)?.name).toBe('models/residency');
     stop();
@@ -140,9 +140,11 @@ describe('ResidencyState', () => {
     expect(handler.requests).toEqual([]);
     residency.prompt = 'refuse';
     residency.target = { kind: 'file', file: '/models/missing.gguf' };
+    // An emptied cap field leaves the cap to the host.
+    residency.maxTokens = null;
     await residency.runTry();
     expect(residency.tryError).toMatchObject({ code: 'LOCAL_MODELS_UNAVAILABLE', hint: 'Pull one.' });
     expect(residency.trying).toBe(false);
-    expect(handler.requests[0]?.request).toMatchObject({ ggufFile: '/models/missing.gguf' });
+    expect(handler.requests[0]?.request).toEqual({ ggufFile: '/models/missing.gguf', prompt: 'refuse', tryId: expect.stringMatching(/^try-/) });
   });
 });
