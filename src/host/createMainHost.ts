@@ -145,7 +145,13 @@ export function createMainHost(options: {
     ...createMetricsHandlers({ context, ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) }),
     ...createResidencyHandlers({ context, residency, supervisor }),
     ...createModelPlanHandlers({ context, ...(options.machine ? { machine: options.machine } : {}) }),
-    ...createModelFilesHandlers({ context, closed: closing.signal, ...options.modelFiles }),
+    ...createModelFilesHandlers({
+      context,
+      closed: closing.signal,
+      // The listing's profile is the one models/plan plans: the same simulated machine when one is set.
+      ...(options.machine ? { memoryBytes: options.machine.totalMemoryBytes } : {}),
+      ...options.modelFiles,
+    }),
 
     'session/list': ({ projectPath }) => {
       const sessions = projectPath === undefined ? store.listSessions() : store.listSessions({ projectId: openedProject(projectPath).id });
