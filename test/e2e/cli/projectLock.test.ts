@@ -8,24 +8,13 @@ import { git } from '../../utils/createGitRepo.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 import { runCliAsync } from '../../utils/runCliAsync.js';
 import { startCliRun } from '../../utils/startCliRun.js';
-
-/** The fixture's first two tasks: T1 right first time, T2 after a stub and an out-of-scope edit. */
-const BACKLOG = `# Two tasks
-
-## T1: Add a divide function
-Create \`divide(a, b)\` in calc/divide.py that returns a / b and raises ValueError when b is 0.
-Files: calc/divide.py, tests/test_divide.py
-
-## T2: Add a clamp function
-Create clamp(value, low, high) in calc/clamp.py returning value limited to the range [low, high].
-Files: calc/clamp.py, tests/test_clamp.py
-`;
+import { twoTaskBacklog } from '../../utils/twoTaskBacklog.js';
 
 function setUp() {
   const root = makeTempDir();
   const { repoDir, scriptPath } = createPythonFixture({ parent: root });
   const tasksFile = join(root, 'TWO.md');
-  writeFileSync(tasksFile, BACKLOG);
+  writeFileSync(tasksFile, twoTaskBacklog);
   const dataDir = join(root, 'data');
   const args = ['run', repoDir, '--tasks', tasksFile, '--models', `scripted:${scriptPath}`, '--sandbox', 'local', '--allow-unsandboxed', '--data-dir', dataDir, '--json'];
   const readDb = <T>(read: (store: ReturnType<typeof createSqliteStore>) => T): T => {

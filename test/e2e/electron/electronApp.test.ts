@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src/shared/engineEventSchema.js';
 import type { NightshiftBridge, ProtocolResult } from '../../../src/shared/protocol.js';
 import { createPythonFixture } from '../../fixtures/createPythonFixture.js';
+import { localRunSettings } from '../../utils/localRunSettings.js';
 
 // Electron's own tests: the built app (out/main) launched in Electron through Playwright. npm install does not
 // download Electron's binary (package.json allowScripts), so where it is missing the suite is reported as
@@ -177,31 +178,18 @@ describe.skipIf(!electronPath)(`Electron app${electronPath ? '' : NOT_RUN}`, () 
     const { repoDir, scriptPath } = createPythonFixture({ parent: scratch });
     const tasksMd = readFileSync(join(repoDir, 'TASKS.md'), 'utf8');
     const results = await page.evaluate(
-      async ({ repoDir, scriptPath, tasksMd }) => {
+      async ({ repoDir, settings, tasksMd }) => {
         const opened = await window.nightshift.invoke('project/open', { path: repoDir });
         if (!opened.ok) return [opened];
         const projectPath = opened.value.path;
         return [
           opened,
           await window.nightshift.invoke('backlog/import', { projectPath, format: 'tasks-md', text: tasksMd }),
-          await window.nightshift.invoke('project/settings', {
-            projectPath,
-            settings: {
-              models: `scripted:${scriptPath}`,
-              profile: null,
-              sandbox: 'local',
-              allowUnsandboxed: true,
-              maxTasks: null,
-              maxAttempts: null,
-              mode: 'branch',
-              targetBranch: null,
-              allowFailingBaseline: false,
-            },
-          }),
+          await window.nightshift.invoke('project/settings', { projectPath, settings }),
           await window.nightshift.invoke('session/start', { projectPath }),
         ] as Array<ProtocolResult<unknown>>;
       },
-      { repoDir, scriptPath, tasksMd },
+      { repoDir, settings: localRunSettings({ models: `scripted:${scriptPath}` }), tasksMd },
     );
     expect(results.map((result) => (result.ok ? 'ok' : result.error))).toEqual(['ok', 'ok', 'ok', 'ok']);
 

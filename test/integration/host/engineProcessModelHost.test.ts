@@ -5,27 +5,17 @@ import { createEngineSupervisor } from '../../../src/host/createEngineSupervisor
 import { createMainHost } from '../../../src/host/createMainHost.js';
 import { forkEngineProcess } from '../../../src/host/forkEngineProcess.js';
 import type { EngineProcess } from '../../../src/host/SpawnEngineProcess.js';
-import type { EngineEvent } from '../../../src/shared/engineEventSchema.js';
-import type { ProjectSettings } from '../../../src/shared/projectSettingsSchema.js';
 import { createPythonFixture } from '../../fixtures/createPythonFixture.js';
 import { createTinyGguf } from '../../fixtures/createTinyGguf.js';
+import { localRunSettings } from '../../utils/localRunSettings.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
+import { recordEngineEvents } from '../../utils/recordEngineEvents.js';
+import { twoTaskBacklog } from '../../utils/twoTaskBacklog.js';
 
 /** The compiled entry (vitest's globalSetup builds out/cli), as `nightshift serve` runs it. */
 const ENGINE_ENTRY = resolve('out/cli/engineProcessMain.js');
 
-const BACKLOG = `# Calculator backlog
-
-## T1: Add a divide function
-Create \`divide(a, b)\` in calc/divide.py that returns a / b and raises ValueError when b is 0.
-Files: calc/divide.py, tests/test_divide.py
-
-## T2: Add a clamp function
-Create clamp(value, low, high) in calc/clamp.py returning value limited to the range [low, high].
-Files: calc/clamp.py, tests/test_clamp.py
-`;
-
-/** A host with the supervisor over real engine processes, on a Python project with BACKLOG imported. */
+/** A host with the supervisor over real engine processes, on a Python project with its first two tasks imported. */
 async function setUp(options: { nativeBinding?: string; models: (fixture: { root: string; scriptPath: string }) => string }) {
   const root = makeTempDir();
   const { repoDir, scriptPath } = createPythonFixture({ parent: root });
@@ -45,41 +35,10 @@ async function setUp(options: { nativeBinding?: string; models: (fixture: { root
       }),
   });
   onTestFinished(() => host.dispose());
-  const events: EngineEvent[] = [];
-  const waiters = new Set<() => void>();
-  host.onEvent((event) => {
-    events.push(event);
-    for (const waiter of [...waiters]) waiter();
-  });
-  const waitFor = (accept: (event: EngineEvent) => boolean, timeoutMs = 180_000): Promise<EngineEvent> =>
-    new Promise((resolvePromise, reject) => {
-      const check = () => {
-        const found = events.find(accept);
-        if (!found) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolvePromise(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`no matching event in ${timeoutMs} ms; seen: ${events.map((event) => event.type).join(', ')}`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
+  const { events, waitFor } = recordEngineEvents({ subscribe: (listener) => host.onEvent(listener) });
   expect(await host.handle('project/open', { path: repoDir })).toMatchObject({ ok: true });
-  expect(await host.handle('backlog/import', { projectPath: repoDir, format: 'tasks-md', text: BACKLOG })).toMatchObject({ ok: true });
-  const settings: ProjectSettings = {
-    models: options.models({ root, scriptPath }),
-    profile: null,
-    sandbox: 'local',
-    allowUnsandboxed: true,
-    maxTasks: null,
-    maxAttempts: null,
-    mode: 'branch',
-    targetBranch: null,
-    allowFailingBaseline: false,
-  };
+  expect(await host.handle('backlog/import', { projectPath: repoDir, format: 'tasks-md', text: twoTaskBacklog })).toMatchObject({ ok: true });
+  const settings = localRunSettings({ models: options.models({ root, scriptPath }) });
   return { host, repoDir, settings, events, spawned, waitFor };
 }
 

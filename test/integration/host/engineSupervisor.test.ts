@@ -10,22 +10,13 @@ import type { EngineEvent } from '../../../src/shared/engineEventSchema.js';
 import type { ProjectSettings } from '../../../src/shared/projectSettingsSchema.js';
 import type { SessionControlState } from '../../../src/shared/sessionControlStateSchema.js';
 import { createPythonFixture } from '../../fixtures/createPythonFixture.js';
+import { localRunSettings } from '../../utils/localRunSettings.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
+import { recordEngineEvents } from '../../utils/recordEngineEvents.js';
+import { twoTaskBacklog } from '../../utils/twoTaskBacklog.js';
 
 /** The compiled entry (vitest's globalSetup builds out/cli), as `nightshift serve` runs it. */
 const ENGINE_ENTRY = resolve('out/cli/engineProcessMain.js');
-
-/** T1 commits on its first attempt; T2 needs three (a stub, an out-of-scope edit, then good). */
-const BACKLOG = `# Calculator backlog
-
-## T1: Add a divide function
-Create \`divide(a, b)\` in calc/divide.py that returns a / b and raises ValueError when b is 0.
-Files: calc/divide.py, tests/test_divide.py
-
-## T2: Add a clamp function
-Create clamp(value, low, high) in calc/clamp.py returning value limited to the range [low, high].
-Files: calc/clamp.py, tests/test_clamp.py
-`;
 
 interface Harness {
   host: MainHost;
@@ -37,8 +28,7 @@ interface Harness {
   spawned: EngineProcess[];
   timers: Array<{ callback: () => void; delayMs: number; cleared: boolean }>;
   /** Resolves with the first event (already seen or still to come) that `accept` takes. */
-  waitFor<T extends EngineEvent>(accept: (event: EngineEvent) => event is T, timeoutMs?: number): Promise<T>;
-  waitFor(accept: (event: EngineEvent) => boolean, timeoutMs?: number): Promise<EngineEvent>;
+  waitFor: ReturnType<typeof recordEngineEvents>['waitFor'];
   /** Resolves once the supervisor's state for the project is `state`. */
   waitForState(state: SessionControlState['state']): Promise<SessionControlState>;
 }
@@ -85,41 +75,10 @@ async function setUp(options: {
       })),
   });
   onTestFinished(() => host.dispose());
-  const events: EngineEvent[] = [];
-  const waiters = new Set<() => void>();
-  host.onEvent((event) => {
-    events.push(event);
-    for (const waiter of [...waiters]) waiter();
-  });
-  const waitFor = (accept: (event: EngineEvent) => boolean, timeoutMs = 180_000): Promise<EngineEvent> =>
-    new Promise((resolvePromise, reject) => {
-      const check = () => {
-        const found = events.find(accept);
-        if (!found) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolvePromise(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`no matching event in ${timeoutMs} ms; seen: ${events.map((event) => event.type).join(', ')}`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    });
+  const { events, waitFor } = recordEngineEvents({ subscribe: (listener) => host.onEvent(listener) });
   expect(await host.handle('project/open', { path: repoDir })).toMatchObject({ ok: true });
-  expect(await host.handle('backlog/import', { projectPath: repoDir, format: 'tasks-md', text: options.backlog ?? BACKLOG })).toMatchObject({ ok: true });
-  const settings: ProjectSettings = {
-    models: `scripted:${scriptPath}`,
-    profile: null,
-    sandbox: 'local',
-    allowUnsandboxed: true,
-    maxTasks: null,
-    maxAttempts: null,
-    mode: 'branch',
-    targetBranch: null,
-    allowFailingBaseline: false,
-  };
+  expect(await host.handle('backlog/import', { projectPath: repoDir, format: 'tasks-md', text: options.backlog ?? twoTaskBacklog })).toMatchObject({ ok: true });
+  const settings = localRunSettings({ models: `scripted:${scriptPath}` });
   return {
     host,
     supervisor: supervisor!,
@@ -129,7 +88,7 @@ async function setUp(options: {
     events,
     spawned,
     timers,
-    waitFor: waitFor as Harness['waitFor'],
+    waitFor,
     waitForState: async (state) => {
       // Checked on each event against the supervisor itself, so a state passed through earlier does not count.
       await waitFor(() => supervisor!.states({})[0]?.state === state);

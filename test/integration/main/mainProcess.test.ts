@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../../src/engine/store/createSqliteStore.js';
 import type { EngineEvent } from '../../../src/shared/engineEventSchema.js';
 import { createPythonFixture } from '../../fixtures/createPythonFixture.js';
+import { localRunSettings } from '../../utils/localRunSettings.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 
 // The built main process (out/main/index.js) run under Node with a fake `electron` module
@@ -153,17 +154,7 @@ describe('the main process under a fake Electron', () => {
     const projectPath = opened.value.path;
     const text = readFileSync(join(repoDir, 'TASKS.md'), 'utf8');
     expect(await main.invoke('nightshift:backlog/import', { projectPath, format: 'tasks-md', text }, 'main')).toMatchObject({ value: { ok: true } });
-    const settings = {
-      models: `scripted:${scriptPath}`,
-      profile: null,
-      sandbox: 'local',
-      allowUnsandboxed: true,
-      maxTasks: null,
-      maxAttempts: null,
-      mode: 'branch',
-      targetBranch: null,
-      allowFailingBaseline: false,
-    };
+    const settings = localRunSettings({ models: `scripted:${scriptPath}` });
     expect(await main.invoke('nightshift:project/settings', { projectPath, settings }, 'main')).toMatchObject({ value: { ok: true } });
     expect(await main.invoke('nightshift:session/start', { projectPath }, 'main')).toMatchObject({ value: { ok: true } });
 
