@@ -260,10 +260,9 @@ function describeVerdict(plan: PlacementPlan, verdict: ModelsPlanVerdict): strin
   const gib = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
   const planned = plan.models.filter((model) => model.verdict === 'must-swap' && model.onDemand).map((model) => model.modelId);
   const swapNote = planned.length > 0 ? ` ${planned.join(' and ')} ${planned.length === 1 ? 'swaps' : 'swap'} in when needed, as the profile plans.` : '';
-  const advice = [
-    ...plan.models.filter((model) => !(model.verdict === 'must-swap' && model.onDemand)).flatMap((model) => model.suggestions.map((suggestion) => suggestion.message)),
-    ...plan.suggestions.map((suggestion) => suggestion.message),
-  ];
+  const suggestions = [...plan.models.filter((model) => !(model.verdict === 'must-swap' && model.onDemand)).flatMap((model) => model.suggestions), ...plan.suggestions];
+  // Several models, and the plan itself, can each point at the same smaller profile; it is said once.
+  const advice = [...new Map(suggestions.map((suggestion) => [suggestion.kind === 'smaller-profile' ? `profile:${suggestion.profileId}` : suggestion.message, suggestion.message])).values()];
   const lead = {
     fits: `Everything fits: ${gib(plan.residentBytes)} resident of the ${gib(plan.budgetBytes)} budget, ${gib(plan.headroomBytes)} headroom.${swapNote}`,
     'fits-smaller-context': `Fits only with smaller contexts than asked (${gib(plan.headroomBytes)} headroom left).${swapNote}`,

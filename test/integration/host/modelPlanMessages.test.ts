@@ -123,6 +123,7 @@ describe('models/* planning messages', () => {
     expect(last.plan.models.find((model) => model.roles.includes('brain'))).toMatchObject({ modelId: 'devstral-small-2507-q4km', verdict: 'must-swap', onDemand: false });
     expect(last.suggestion).toMatch(/^Must swap/);
     expect(last.suggestion).toMatch(/devstral-small-2507-q4km cannot stay resident beside the others/);
+    expect(last.suggestion.match(/--profile mac-24gb/g)).toHaveLength(1);
 
     const bigger = await ok(host, 'models/plan', { profile: withCoder(initial, { model: 'qwen2.5-coder-7b-q4km', contextSize: 32768 }), memoryGb: 64 });
     expect(bigger.verdict).toBe('fits');
