@@ -118,6 +118,12 @@ describe('models/residency, load, unload, pin and try over the app host’s own 
     const after = ok(await host.handle('models/residency', {}));
     expect(after.models.map((entry) => [entry.modelId, entry.busy])).toEqual([['tiny-main', false]]);
     expect(after.counters.loads).toBe(1);
+
+    // A model process that dies takes its model with it: the report drops it and the crash is published.
+    process.kill(after.models[0]!.pid!, 'SIGKILL');
+    await waitFor(() => events.some((event) => event.type === 'process/crashed'), 30_000);
+    expect(events.find((event) => event.type === 'process/crashed')).toMatchObject({ process: 'model-host', signal: 'SIGKILL', restarting: false });
+    expect(ok(await host.handle('models/residency', {})).models).toEqual([]);
   });
 
   it('says a running session’s models are not the ones shown', async () => {
