@@ -63,7 +63,8 @@ interface Loaded {
  * Keeps the app's model processes: one per loaded GGUF file, each built with createLocalModelHost (as
  * `--models local:FILE.gguf` builds it), so a llama.cpp crash takes down only that model. A role's file
  * comes from `modelFile` when the host was given one, else from the project's or the machine's profile
- * (planLocalModels). Loading is LM Studio's single-model habit plus pins: a new model first evicts every
+ * (planLocalModels); the profile picks the file only, which then loads with `local:FILE.gguf`'s settings
+ * (its trained context up to 16,384 tokens per role, every layer offloaded), not the plan's. Loading is LM Studio's single-model habit plus pins: a new model first evicts every
  * other model that is neither pinned nor answering a try call, so at most one unpinned model is resident.
  * Loads, unloads and evictions run one at a time.
  */
