@@ -132,9 +132,22 @@ export function createModelFilesHandlers(options: {
     return { source: model.source, ...(model.sha256 ? { sha256: model.sha256 } : {}) };
   };
 
+  const starting = new Set<string>();
   const start = async (modelId: string, action: 'download' | 'resume'): Promise<ModelDownloadState> => {
+    // Claimed before the first await, so two quick clicks cannot start two pulls of one file.
+    if (starting.has(modelId) || downloads.get(modelId)?.progress.state === 'running') {
+      throw new ModelDownloadStateError({ modelId, action, state: 'running' });
+    }
+    starting.add(modelId);
+    try {
+      return await launch(modelId, action);
+    } finally {
+      starting.delete(modelId);
+    }
+  };
+
+  const launch = async (modelId: string, action: 'download' | 'resume'): Promise<ModelDownloadState> => {
     const current = downloads.get(modelId);
-    if (current?.progress.state === 'running') throw new ModelDownloadStateError({ modelId, action, state: 'running' });
     if (action === 'resume' && !current) throw new ModelDownloadStateError({ modelId, action, state: 'none' });
     const found = sourceOf(await loadCatalog(), modelId);
     if ('problem' in found) throw new ModelNotDownloadableError({ modelId, ...found });
@@ -196,7 +209,7 @@ export function createModelFilesHandlers(options: {
         if (state === 'done') downloads.delete(modelId);
         // Refused before a byte arrived, a new download only has the answer to say why: there is nothing to resume.
         const refused = state === 'failed' && !flowed && !current;
-        if (refused) downloads.delete(modelId);
+        if (refused && downloads.get(modelId) === download) downloads.delete(modelId);
         // A cancel reports once, after it has deleted the partial file.
         if (!refused && download.stopping !== 'cancel') publish(download);
       });
@@ -293,6 +306,7 @@ export function createModelFilesHandlers(options: {
 
     'models/files/import': async ({ file, mode, modelId }) => {
       const entry = await store.import({ id: modelId ?? idFromFileName(file), path: file, mode });
+      // The file is in; a broken catalog only costs the summary its display name, and the listing reports it.
       const catalog = await loadCatalog().catch(() => null);
       return summarize(entry, catalog);
     },

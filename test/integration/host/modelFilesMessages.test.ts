@@ -140,8 +140,14 @@ describe('model files messages', () => {
   });
 
   it('downloads a catalog model with progress events and lists it verified, no longer missing', async () => {
-    const { host, events, chat } = await setUp();
-    const started = ok(await host.handle('models/files/download', { modelId: 'tiny-chat' }));
+    const { host, events, chat, server } = await setUp();
+    // Two quick clicks: one download starts, the other is refused.
+    const [first, second] = await Promise.all([
+      host.handle('models/files/download', { modelId: 'tiny-chat' }),
+      host.handle('models/files/download', { modelId: 'tiny-chat' }),
+    ]);
+    expect(refused(second).code).toBe('MODEL_DOWNLOAD_STATE');
+    const started = ok(first);
     expect(started.modelId).toBe('tiny-chat');
     expect(['running', 'done']).toContain(started.state);
     const done = await eventWhere(events, (event) => event.state === 'done');
@@ -151,6 +157,7 @@ describe('model files messages', () => {
     expect(running.every((event) => event.totalBytes === chat.length && event.receivedBytes <= chat.length)).toBe(true);
     for (let index = 1; index < running.length; index += 1) expect(running[index]!.at).toBeGreaterThanOrEqual(running[index - 1]!.at);
     expect(events.at(-1)).toBe(done);
+    expect(server.requests.filter((request) => request.path === CHAT_PATH)).toHaveLength(1);
 
     const listing = ok(await host.handle('models/files/list', {}));
     expect(listing.files).toEqual([
