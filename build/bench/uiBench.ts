@@ -47,6 +47,8 @@ const VIEWS: Array<{ tab: string; ready: string }> = [
   { tab: 'Backlog', ready: '[data-view="backlog"] [data-ready]' },
   { tab: 'Live run', ready: '[data-view="live"] [data-ready]' },
   { tab: 'Review', ready: '[data-view="review"] [data-ready]' },
+  { tab: 'Metrics', ready: '[data-view="metrics"] [data-ready]' },
+  { tab: 'History', ready: '[data-view="history"] [data-ready]' },
   { tab: 'Models', ready: '[data-view="models"] [data-ready]' },
 ];
 
