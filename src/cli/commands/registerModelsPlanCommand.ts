@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadModelCatalog } from '../../runtime/catalog/loadModelCatalog.js';
@@ -26,14 +25,18 @@ export function registerModelsPlanCommand(models: Command): void {
     .option('--project <dir>', 'project whose nightshift.models.json overrides the catalog', '.')
     .option('--catalog <file>', 'base catalog instead of the shipped models.json')
     .option('--json', 'print JSON')
-    .action(async (flags: { memory?: string; profile?: string; project: string; catalog?: string; json?: boolean }) => {
+    .option('--data-dir <dir>', 'the data directory whose models.json holds your overrides (default: $NIGHTSHIFT_HOME, else ~/.nightshift)')
+    .action(async (flags: { memory?: string; profile?: string; project: string; catalog?: string; json?: boolean; dataDir?: string }) => {
       const { detectMachine } = await import('../../runtime/placement/detectMachine.js');
       const { resolveProfileFacts } = await import('../../runtime/placement/resolveProfileFacts.js');
+      const { resolveDataDir } = await import('../../engine/store/resolveDataDir.js');
+      // The same overrides a session and the app read: the data directory's models.json, then the project's.
+      const dataDir = resolveDataDir(flags.dataDir ? { explicit: flags.dataDir } : {});
       const projectDir = resolve(flags.project);
       if (!existsSync(projectDir)) throw new CliUsageError({ message: `The project directory ${flags.project} does not exist.`, hint: 'Check the --project path.' });
       const catalog = await loadModelCatalog({
         ...(flags.catalog ? { path: resolve(flags.catalog) } : {}),
-        overrides: [join(homedir(), '.nightshift', 'models.json'), join(projectDir, 'nightshift.models.json')],
+        overrides: [join(dataDir, 'models.json'), join(projectDir, 'nightshift.models.json')],
       });
       const simulated = flags.memory !== undefined;
       const machine = simulated ? simulateAppleSiliconMachine({ memoryBytes: parseMemory(flags.memory!) }) : await detectMachine();

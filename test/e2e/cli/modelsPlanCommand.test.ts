@@ -90,6 +90,13 @@ describe('nightshift models plan', () => {
     const size = plan('--memory', 'lots');
     expect(size.code).toBe(2);
     expect(size.stderr).toMatch(/Cannot read --memory "lots"/);
+    // --data-dir moves the global overrides with the rest of Nightshift's data, as sessions and the app read them.
+    const dataDir = join(home, 'elsewhere');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'models.json'), JSON.stringify({ profiles: [{ id: 'mac-64gb', roles: { coder: { gpuLayers: 'auto' } } }] }));
+    const moved = plan('--memory', '64GB', '--data-dir', dataDir);
+    expect(moved.code).toBe(2);
+    expect(moved.stderr).toContain(join(dataDir, 'models.json'));
     const unknown = plan('--memory', '64GB', '--profile', 'mac-65gb');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No model profile "mac-65gb"/);
