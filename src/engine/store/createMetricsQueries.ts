@@ -79,7 +79,8 @@ export function createMetricsQueries(options: {
       const statements = summaryStatements(scope);
       // One read transaction: every chart counts the same snapshot even while a session writes.
       return db.transaction((): MetricsSummary => {
-        const phases = all<{ phase: string; runs: number; wallMs: number; modelMs: number; commandMs: number }>(statements.phases);
+        const modelMs = new Map(all<{ phase: string | null; modelMs: number }>(statements.phaseModel).map((row) => [row.phase, row.modelMs]));
+        const commandMs = new Map(all<{ phase: string; commandMs: number }>(statements.phaseCommands).map((row) => [row.phase, row.commandMs]));
         const phaseOrder: readonly string[] = phaseNameSchema.options;
         return {
           nights: all<MetricsNight>(statements.nights),
@@ -93,8 +94,12 @@ export function createMetricsQueries(options: {
             ...row,
             tokensPerSecond: generatingMs > 0 ? Math.round((row.outputTokens * 10_000) / generatingMs) / 10 : 0,
           })),
-          phases: phases
-            .map((row) => ({ ...row, harnessMs: Math.max(0, row.wallMs - row.modelMs - row.commandMs) }))
+          phases: all<{ phase: string; runs: number; wallMs: number }>(statements.phaseWall)
+            .map((row) => {
+              const model = modelMs.get(row.phase) ?? 0;
+              const commands = commandMs.get(row.phase) ?? 0;
+              return { ...row, modelMs: model, commandMs: commands, harnessMs: Math.max(0, row.wallMs - model - commands) };
+            })
             .sort((a, b) => phaseOrder.indexOf(a.phase) - phaseOrder.indexOf(b.phase)),
         };
       })();
@@ -156,7 +161,9 @@ function scopeWhere(scope: MetricsScope): Statement {
   return { sql: conditions.length === 0 ? '1' : conditions.join(' AND '), params };
 }
 
-function summaryStatements(scope: MetricsScope): Record<'nights' | 'attemptsPerTask' | 'failuresByType' | 'refusalsByRail' | 'repeatedFingerprints' | 'tokens' | 'phases', Statement> {
+type SummaryStatement = 'nights' | 'attemptsPerTask' | 'failuresByType' | 'refusalsByRail' | 'repeatedFingerprints' | 'tokens' | 'phaseWall' | 'phaseModel' | 'phaseCommands';
+
+function summaryStatements(scope: MetricsScope): Record<SummaryStatement, Statement> {
   const where = scopeWhere(scope);
   // CROSS JOIN fixes the join order: from the (few) sessions in scope down through covering indexes. Left to
   // itself, SQLite drives a whole-history summary from the big table and looks each row's session up.
@@ -216,15 +223,27 @@ function summaryStatements(scope: MetricsScope): Record<'nights' | 'attemptsPerT
       WHERE ${where.sql}
       GROUP BY m.role, m.model
       ORDER BY m.role, m.model`),
-    // A model call belongs to the phase it started in; commands are recorded with their phase.
-    phases: statement(`
-      SELECT ph.phase AS phase, COUNT(*) AS runs, TOTAL(ph.ended_at - ph.started_at) AS wallMs,
-        TOTAL((SELECT TOTAL(m.duration_ms) FROM model_calls m
-               WHERE m.attempt_id = ph.attempt_id AND m.at >= ph.started_at AND m.at < ph.ended_at)) AS modelMs,
-        TOTAL((SELECT TOTAL(c.duration_ms) FROM commands c WHERE c.attempt_id = ph.attempt_id AND c.phase = ph.phase)) AS commandMs
+    phaseWall: statement(`
+      SELECT ph.phase AS phase, COUNT(*) AS runs, TOTAL(ph.ended_at - ph.started_at) AS wallMs
       FROM ${runs} CROSS JOIN attempts a ON a.task_run_id = t.id CROSS JOIN phase_results ph ON ph.attempt_id = a.id
       WHERE ${where.sql}
       GROUP BY ph.phase`),
+    // A model call belongs to the phase of its attempt that was running when it started: one index seek per
+    // call, where joining every call to every phase of its attempt cost twice as much at 10,000 task runs.
+    phaseModel: statement(`
+      SELECT (SELECT ph.phase FROM phase_results ph
+              WHERE ph.attempt_id = m.attempt_id AND ph.started_at <= m.at AND ph.ended_at > m.at
+              ORDER BY ph.started_at DESC LIMIT 1) AS phase,
+        TOTAL(m.duration_ms) AS modelMs
+      FROM ${runs} CROSS JOIN model_calls m ON m.task_run_id = t.id
+      WHERE ${where.sql}
+      GROUP BY 1`),
+    // Commands are recorded with their phase; the session's own (preflight, baseline) have none.
+    phaseCommands: statement(`
+      SELECT c.phase AS phase, TOTAL(c.duration_ms) AS commandMs
+      FROM sessions s CROSS JOIN commands c ON c.session_id = s.id
+      WHERE ${where.sql} AND c.phase IS NOT NULL
+      GROUP BY c.phase`),
   };
 }
 

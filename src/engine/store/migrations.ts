@@ -258,14 +258,14 @@ export const migrations: ReadonlyArray<{
       CREATE INDEX task_runs_by_session_status ON task_runs (session_id, status, attempts);
       CREATE INDEX gate_results_refusals ON gate_results (attempt_id, passed, name, skipped);
       CREATE INDEX failures_by_type ON failures (task_run_id, type);
-      CREATE INDEX model_calls_usage ON model_calls (task_run_id, role, model, prompt_tokens, output_tokens, duration_ms, error);
-      -- These supersede the single-column attempt indexes, which are their prefixes.
+      -- Tokens per role and model, and each call's phase (found from its attempt and start time).
+      CREATE INDEX model_calls_usage ON model_calls
+        (task_run_id, role, model, prompt_tokens, output_tokens, duration_ms, error, attempt_id, at);
+      -- A phase by its attempt and start; it supersedes the attempt-only index, its prefix.
       DROP INDEX phase_results_by_attempt;
-      CREATE INDEX phase_results_by_attempt_times ON phase_results (attempt_id, phase, started_at, ended_at);
-      DROP INDEX model_calls_by_attempt;
-      CREATE INDEX model_calls_by_attempt_time ON model_calls (attempt_id, at, duration_ms);
-      DROP INDEX commands_by_attempt;
-      CREATE INDEX commands_by_attempt_phase ON commands (attempt_id, phase, duration_ms);
+      CREATE INDEX phase_results_by_attempt_start ON phase_results (attempt_id, started_at, ended_at, phase);
+      -- Command time per phase, straight from the sessions in scope.
+      CREATE INDEX commands_by_session_phase ON commands (session_id, phase, duration_ms);
     `,
   },
 ];

@@ -164,7 +164,7 @@ describe('query plans', () => {
     ];
     for (const search of searches) {
       const plans = queries.queryPlans(search);
-      expect(Object.keys(plans)).toHaveLength(9);
+      expect(Object.keys(plans)).toHaveLength(11);
       expect(scansOfBigTables(plans), JSON.stringify(search)).toEqual([]);
     }
   });
