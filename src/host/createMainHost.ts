@@ -142,7 +142,7 @@ export function createMainHost(options: {
   const handlers: HostHandlers = {
     ...createProjectHandlers({ context }),
     ...createSessionHandlers({ context, supervisor }),
-    ...createMetricsHandlers({ context, ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) }),
+    ...createMetricsHandlers({ context, closed: closing.signal, ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) }),
     ...createResidencyHandlers({ context, residency, supervisor }),
     ...createModelPlanHandlers({ context, ...(options.machine ? { machine: options.machine } : {}) }),
     ...createModelFilesHandlers({

@@ -38,6 +38,11 @@ export interface MetricsQueries {
   summary(scope: MetricsScope): MetricsSummary;
   /** One page of task runs, newest session first, then in the session's order. */
   searchHistory(search: HistorySearch): HistoryPage;
+  /**
+   * SQLite's `PRAGMA data_version` for this connection: it changes whenever another connection commits, so two
+   * equal readings mean nothing was written in between and an answer computed between them still holds.
+   */
+  dataVersion(): number;
   /** `EXPLAIN QUERY PLAN` of every statement `summary` and `searchHistory` run for these filters, by name. */
   queryPlans(search: HistorySearch): Record<string, string[]>;
   dispose(): void;
@@ -115,6 +120,8 @@ export function createMetricsQueries(options: {
         pageSize,
       }))();
     },
+
+    dataVersion: () => db.pragma('data_version', { simple: true }) as number,
 
     queryPlans(search) {
       const statements: Record<string, Statement> = { ...summaryStatements(search), ...prefixed('history', historyStatements(search)) };

@@ -8,14 +8,14 @@ import { makeTempDir } from '../../utils/makeTempDir.js';
 import { seedMetricsHistory } from '../../utils/seedMetricsHistory.js';
 
 /** A host over a data directory holding the known nights. */
-async function seededHost(): Promise<{ host: MainHost; taskRunIds: Map<string, number> }> {
+async function seededHost(): Promise<{ host: MainHost; taskRunIds: Map<string, number>; dataDir: string }> {
   const dataDir = makeTempDir('nightshift-metrics-host-');
   const store = createSqliteStore({ path: join(dataDir, 'nightshift.db') });
   const { taskRunIds } = seedMetricsHistory({ store, sessions: knownNights });
   store.dispose();
   const host = createMainHost({ dataDir });
   onTestFinished(() => host.dispose());
-  return { host, taskRunIds };
+  return { host, taskRunIds, dataDir };
 }
 
 async function value<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }>): Promise<T> {
@@ -39,6 +39,22 @@ describe('metrics and history messages', () => {
     expect(shop.failuresByType).toEqual([{ type: 'timeout', count: 1 }]);
     const ranged = await value<MetricsSummary>(host.handle('metrics/summary', { from: NIGHT_1 + DAY, to: NIGHT_1 + 2 * DAY }));
     expect(ranged.nights.map((night) => night.sessionId)).toEqual(['night2']);
+  });
+
+  it('metrics/summary answers anew once a session has written to the database', async () => {
+    const { host, dataDir } = await seededHost();
+    const before = await value<MetricsSummary>(host.handle('metrics/summary', {}));
+    expect(await value<MetricsSummary>(host.handle('metrics/summary', {}))).toEqual(before);
+    // Another connection, as the engine process is.
+    const engineStore = createSqliteStore({ path: join(dataDir, 'nightshift.db') });
+    seedMetricsHistory({
+      store: engineStore,
+      sessions: [{ id: 'night9', projectPath: '/repos/calc', startedAt: NIGHT_1 + 9 * DAY, tasks: [{ taskId: 'T9', status: 'done', attempts: [{ decision: 'COMMIT' }] }] }],
+    });
+    engineStore.dispose();
+    const after = await value<MetricsSummary>(host.handle('metrics/summary', {}));
+    expect(after.nights.map((night) => night.sessionId)).toEqual(['night1', 'night2', 'night3', 'night9']);
+    expect(after.attemptsPerTask[0]).toEqual({ attempts: 1, tasks: before.attemptsPerTask[0]!.tasks + 1 });
   });
 
   it('metrics/summary refuses a project the host never opened, and a bad range by field', async () => {

@@ -223,7 +223,6 @@ describe('at 10,000 task runs', () => {
   afterAll(() => {
     big?.dispose();
     bigStore?.dispose();
-    if (process.env.KEEP_BIG) return;
     rmSync(bigDir, { recursive: true, force: true });
   });
 
