@@ -41,6 +41,8 @@ export class MetricsState {
 
   readonly #api: NightshiftApi;
   #request = 0;
+  /** The shown summary as JSON, to tell an unchanged answer from a new one. */
+  #shown = '';
 
   constructor(options: {
     /** Where the data comes from. */
@@ -62,7 +64,13 @@ export class MetricsState {
         ...(to === undefined ? {} : { to }),
       });
       if (request !== this.#request) return;
-      this.summary = summary;
+      // The view asks again each time it is shown; an unchanged answer keeps the charts drawn as they are
+      // instead of drawing all of them again.
+      const json = JSON.stringify(summary);
+      if (json !== this.#shown) {
+        this.summary = summary;
+        this.#shown = json;
+      }
       this.error = null;
     } catch (error) {
       if (request !== this.#request) return;

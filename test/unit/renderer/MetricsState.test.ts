@@ -61,6 +61,19 @@ describe('MetricsState', () => {
     expect(metrics.totals).toEqual({ nights: 2, committed: 5, refused: 1, firstAttemptRate: 66.7, attemptsPerTask: 1.5 });
   });
 
+  it('keeps the summary it shows when the host answers the same again, so the charts are not redrawn', async () => {
+    let committed = 2;
+    const host = hostAnswering({ 'metrics/summary': () => ({ ...summary, nights: [{ ...summary.nights[0]!, committed }] }) });
+    const metrics = new MetricsState({ api: apiOver(host) });
+    await metrics.load();
+    const shown = metrics.summary;
+    await metrics.load();
+    expect(metrics.summary).toBe(shown);
+    committed = 3;
+    await metrics.load();
+    expect(metrics.summary!.nights[0]!.committed).toBe(3);
+  });
+
   it('narrows to a project and to whole local days', async () => {
     const host = hostAnswering({ 'metrics/summary': () => summary });
     const metrics = new MetricsState({ api: apiOver(host) });
