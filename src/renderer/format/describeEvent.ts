@@ -34,7 +34,7 @@ export function describeEvent(options: {
       };
     }
     case 'model/token':
-      return { level: 'info', text: `#${event.taskRunId} ${event.role}: ${event.text}` };
+      return { level: 'info', text: `#${event.taskRunId} ${event.role}: ${event.text.replace(/\s+/g, ' ')}` };
     case 'command/finished': {
       const ended = event.outcome === 'exited' ? `exit ${event.exitCode ?? '?'}` : event.outcome;
       return {

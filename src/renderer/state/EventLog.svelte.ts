@@ -40,7 +40,8 @@ export class EventLog {
       const last = this.entries.at(-1);
       if (last && this.#streamKey === key) {
         const prefix = `#${event.taskRunId} ${event.role}: `;
-        const tail = (last.text.slice(prefix.length) + event.text).slice(-TOKEN_TAIL_CHARS);
+        // One line per stream: the Live run view shows the output as written; the log shows its latest words.
+        const tail = (last.text.slice(prefix.length) + event.text).replace(/\s+/g, ' ').slice(-TOKEN_TAIL_CHARS);
         last.text = prefix + tail;
         last.at = event.at;
         return;

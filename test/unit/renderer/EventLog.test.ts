@@ -25,4 +25,13 @@ describe('EventLog', () => {
     ]);
     expect(log.entries.at(-1)?.level).toBe('error');
   });
+
+  it('folds a streaming model answer into one line per task and role, whitespace collapsed', () => {
+    const log = new EventLog();
+    const token = (at: number, text: string, role: 'coder' | 'qa' = 'coder'): EngineEvent => ({ type: 'model/token', at, taskRunId: 7, role, text });
+    log.push(token(1, '{\n  "edits": [\n'));
+    log.push(token(2, '    { "kind": "write" }\n  ]\n}'));
+    log.push(token(3, 'GO', 'qa'));
+    expect(log.entries.map((entry) => entry.text)).toEqual(['#7 coder: { "edits": [ { "kind": "write" } ] }', '#7 qa: GO']);
+  });
 });
