@@ -1,0 +1,3 @@
+from calculator.core import Calculator
+
+__all__ = ["Calculator"]
