@@ -86,6 +86,12 @@ export interface RunSessionOptions {
   allowFailingBaseline?: boolean;
   /** Attempts per task before it is escalated, overriding nightshift.json's `maxAttempts`. Default: the project's. */
   maxAttempts?: number;
+  /**
+   * `off` runs the same loop with only "the suite passes and ran the task's tests" (plus path safety) as the
+   * gate: no RED proof, bite, scope, protected paths, integrity, stubs or review; the benchmark's baseline.
+   * Recorded on a new session; a resumed one keeps its own. Default `on`.
+   */
+  rails?: 'on' | 'off';
 }
 
 export interface SessionOutcome {
@@ -185,6 +191,7 @@ async function runSession(deps: EngineDeps, options: RunSessionOptions, lock: Pr
         sandbox: kind,
         sandboxIsolated: isolated,
         models: { brain: describe('brain'), coder: describe('coder'), qa: describe('qa') },
+        rails: options.rails ?? 'on',
         startedAt: clock.now(),
       });
       const taskRuns = store.addTaskRuns(created.id, specs);

@@ -130,7 +130,7 @@ export function createMemoryStore(): Store {
     createSession(options) {
       need(tables.projects.find((row) => row.id === options.projectId), `project ${options.projectId}`);
       if (session(options.id)) throw new Error(`UNIQUE constraint failed: sessions.id (${options.id})`);
-      const created = { ...copy(options), status: 'running' as const, headCommit: null, endedAt: null, reason: '', seq: id() };
+      const created = { rails: 'on' as const, ...copy(options), status: 'running' as const, headCommit: null, endedAt: null, reason: '', seq: id() };
       tables.sessions.push(created);
       return strip(created);
     },

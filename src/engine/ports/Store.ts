@@ -40,6 +40,11 @@ export interface SessionRecord {
   sandboxIsolated: boolean;
   /** Model and backend per role, as described by the model client. */
   models: Record<ModelRole, { model: string; backend: string }>;
+  /**
+   * `on`: every rail gates a commit; `off` (the benchmark's baseline): only path safety and a passing suite
+   * that ran the task's tests. Absent when created without saying: on.
+   */
+  rails?: 'on' | 'off';
   startedAt: number;
   endedAt: number | null;
   /** Why the session is blocked, interrupted, stopped or failed; empty while it runs or once completed. */

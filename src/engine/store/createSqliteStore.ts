@@ -288,6 +288,7 @@ interface SessionRow {
   sandbox: string;
   sandbox_isolated: number;
   models: string;
+  rails: 'on' | 'off';
   started_at: number;
   ended_at: number | null;
   reason: string;
@@ -408,6 +409,7 @@ const toSession = (row: SessionRow): SessionRecord => ({
   sandbox: row.sandbox,
   sandboxIsolated: row.sandbox_isolated === 1,
   models: JSON.parse(row.models) as SessionRecord['models'],
+  rails: row.rails,
   startedAt: row.started_at,
   endedAt: row.ended_at,
   reason: row.reason,
@@ -558,8 +560,8 @@ function buildStore(db: Database.Database): Store {
     projectById: db.prepare<[number], ProjectRow>('SELECT * FROM projects WHERE id = ?'),
     insertSession: db.prepare<unknown[], SessionRow>(
       `INSERT INTO sessions
-         (id, project_id, status, mode, branch, base_commit, head_commit, sandbox, sandbox_isolated, models, started_at, ended_at)
-       VALUES (?, ?, 'running', ?, ?, ?, NULL, ?, ?, ?, ?, NULL)
+         (id, project_id, status, mode, branch, base_commit, head_commit, sandbox, sandbox_isolated, models, rails, started_at, ended_at)
+       VALUES (?, ?, 'running', ?, ?, ?, NULL, ?, ?, ?, ?, ?, NULL)
        RETURNING *`,
     ),
     sessionById: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
@@ -710,6 +712,7 @@ function buildStore(db: Database.Database): Store {
           session.sandbox,
           flag(session.sandboxIsolated),
           JSON.stringify(session.models),
+          session.rails ?? 'on',
           session.startedAt,
         )!,
       ),

@@ -268,4 +268,24 @@ export const migrations: ReadonlyArray<{
       CREATE INDEX commands_by_session_phase ON commands (session_id, phase, duration_ms);
     `,
   },
+  {
+    name: 'rails mode per session, and benchmark runs',
+    sql: `
+      -- 'off' is the benchmark's baseline: only path safety and a passing suite gate a commit.
+      ALTER TABLE sessions ADD COLUMN rails TEXT NOT NULL DEFAULT 'on' CHECK (rails IN ('on', 'off'));
+
+      -- One level of one benchmark run (nightshift bench run): run_id groups the levels, modes and repeats of one run.
+      CREATE TABLE bench_runs (
+        id           INTEGER PRIMARY KEY,
+        run_id       TEXT    NOT NULL,
+        started_at   INTEGER NOT NULL,
+        models       TEXT    NOT NULL, -- the --models spec
+        rails        TEXT    NOT NULL CHECK (rails IN ('on', 'off')),
+        level_id     TEXT    NOT NULL,
+        repeat_index INTEGER NOT NULL,
+        result       TEXT    NOT NULL  -- JSON BenchLevelResult
+      );
+      CREATE INDEX bench_runs_by_run ON bench_runs (run_id, level_id, rails, repeat_index);
+    `,
+  },
 ];

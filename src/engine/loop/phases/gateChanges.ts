@@ -5,10 +5,14 @@ import { runGates } from '../../gates/runGates.js';
 import type { FileChange } from '../../ports/Vcs.js';
 import { formatRailFeedback } from '../formatRailFeedback.js';
 import { AttemptFailed } from './AttemptFailed.js';
+import { runRailsOffGates } from './runRailsOffGates.js';
 import type { PhaseResult } from './PhaseResult.js';
 import type { TaskContext } from './TaskContext.js';
 
-/** GATES: every deterministic rail over the applied change; a NO_GO fails the attempt with the rails' feedback. */
+/**
+ * GATES: every deterministic rail over the applied change (rails off: path safety and the suite only); a
+ * NO_GO fails the attempt with the rails' feedback.
+ */
 export async function gateChanges(options: {
   ctx: TaskContext;
   attemptId: number;
@@ -24,7 +28,9 @@ export async function gateChanges(options: {
   onPassingSuite: (report: TestReport) => void;
 }): Promise<PhaseResult<GateReport>> {
   const { ctx, attemptId, attempt, plan, changes, railsFired } = options;
-  const report: GateReport = await runGates({
+  const report: GateReport = ctx.session.rails === 'off'
+    ? await runRailsOffGates({ ctx, changes, testFiles: [plan.testFile], baseline: options.baseline, onPassingSuite: options.onPassingSuite })
+    : await runGates({
     workspaceDir: ctx.workspaceDir,
     changes,
     scope: { plannedFiles: plan.targetFiles, testFiles: [plan.testFile] },
