@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EnvironmentUnavailableError } from '../shared/EnvironmentUnavailableError.js';
 import { NightshiftError } from '../shared/NightshiftError.js';
 import { registerAuditCommand } from './commands/registerAuditCommand.js';
+import { registerBenchCommand } from './commands/registerBenchCommand.js';
 import { registerDemoCommand } from './commands/registerDemoCommand.js';
 import { registerDoctorCommand } from './commands/registerDoctorCommand.js';
 import { registerExplainCommand } from './commands/registerExplainCommand.js';
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   registerImportPrdCommand(program);
   registerDemoCommand(program);
   registerServeCommand(program);
+  registerBenchCommand(program);
   const sandboxGroup = registerSandboxCommand(program);
   registerSandboxBuildCommand(sandboxGroup);
   registerSandboxSetupCommand(sandboxGroup);
