@@ -36,6 +36,7 @@ describe('createSqliteStore', () => {
       'attempts',
       'audit_records',
       'backlog_tasks',
+      'bench_runs',
       'commands',
       'failures',
       'gate_results',

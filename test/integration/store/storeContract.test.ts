@@ -53,6 +53,7 @@ describe.each(stores)('Store contract: $name', ({ open }) => {
         sandbox: 'local',
         sandboxIsolated: false,
         models: sampleModels,
+        rails: 'on',
         startedAt: 1000,
         endedAt: null,
         reason: '',
@@ -60,8 +61,9 @@ describe.each(stores)('Store contract: $name', ({ open }) => {
       expect(store.getSession('s1')).toEqual(session);
       expect(store.getSession('nope')).toBeNull();
 
-      const s2 = store.createSession({ ...session, id: 's2', mode: 'direct', sandboxIsolated: true, startedAt: 2000 });
+      const s2 = store.createSession({ ...session, id: 's2', mode: 'direct', sandboxIsolated: true, rails: 'off', startedAt: 2000 });
       expect(s2.sandboxIsolated).toBe(true);
+      expect(store.getSession('s2')?.rails).toBe('off');
       const other = store.upsertProject({ path: '/repos/web', name: 'web', now: 0 });
       store.createSession({ ...session, id: 's3', projectId: other.id, startedAt: 3000 });
 
