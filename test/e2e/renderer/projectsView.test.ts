@@ -276,8 +276,12 @@ describe('projects view in Chromium', () => {
     await page.keyboard.press('ArrowRight');
     await expect.poll(selected).toBe('Review');
     await page.keyboard.press('ArrowRight');
-    await expect.poll(selected).toBe('Projects');
+    await expect.poll(selected).toBe('Models');
     await page.keyboard.press('End');
+    await expect.poll(selected).toBe('History');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(selected).toBe('Projects');
+    await page.keyboard.press('Control+4');
     await expect.poll(selected).toBe('Review');
     expect(await page.getByRole('list', { name: 'Sessions' }).getByRole('button').count()).toBe(1);
     await page.keyboard.press('Control+1');
