@@ -1,0 +1,1 @@
+"""A JSON blog API on the standard library's WSGI interface."""
