@@ -8,6 +8,6 @@ export interface LoadedBenchLevel {
   level: BenchLevel;
   /** TASKS.md parsed, in backlog order. */
   tasks: TaskSpec[];
-  /** Task ids that have a `hidden/<taskId>/` folder of acceptance tests. */
+  /** Task ids that have a `hidden/<taskId>/` folder of acceptance tests, in backlog order. */
   hiddenTaskIds: string[];
 }

@@ -45,8 +45,8 @@ export async function loadBenchLevel(options: {
     fail(`TASKS.md: ${error instanceof Error ? error.message : String(error)}`, error);
   }
   const hiddenEntries = await readdir(join(dir, 'hidden'), { withFileTypes: true }).catch(() => fail('hidden/ is missing'));
-  const hiddenTaskIds = hiddenEntries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
-  const unknown = hiddenTaskIds.filter((id) => !tasks.some((task) => task.id === id));
+  const hiddenDirs = hiddenEntries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const unknown = hiddenDirs.filter((id) => !tasks.some((task) => task.id === id)).sort();
   if (unknown.length > 0) fail(`hidden/ has folders for tasks TASKS.md does not have: ${unknown.join(', ')}`);
-  return { dir, level, tasks, hiddenTaskIds };
+  return { dir, level, tasks, hiddenTaskIds: tasks.map((task) => task.id).filter((id) => hiddenDirs.includes(id)) };
 }
