@@ -2,17 +2,24 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BenchRunRecord, BenchRunSummary } from '../../../src/bench/createBenchRunStore.js';
 import { createTinyBenchLevel } from '../../fixtures/createTinyBenchLevel.js';
+import { dockerSkipNote, findTestDocker } from '../../utils/findTestDocker.js';
 import { makeTempDir } from '../../utils/makeTempDir.js';
 import { runCli } from '../../utils/runCli.js';
 
+const docker = await findTestDocker();
+
 /** A folder holding the generated two-task level, and the bench command over it with scripted models, unsandboxed. */
-function setup() {
+function setup(options: { debianPackages?: string[] } = {}) {
   const root = makeTempDir();
   const levelsDir = join(root, 'levels');
-  createTinyBenchLevel({ parent: levelsDir });
+  createTinyBenchLevel({ parent: levelsDir, ...options });
   const dataDir = join(root, 'data');
   const bench = (...args: string[]) =>
-    runCli({ args: ['bench', ...args, '--data-dir', dataDir, ...(args[0] === 'run' ? ['--levels-dir', levelsDir, '--sandbox', 'local', '--allow-unsandboxed'] : [])], timeoutMs: 540_000 });
+    runCli({
+      // The defaults come first, so a test's own --sandbox wins (the last one given counts).
+      args: ['bench', args[0]!, ...(args[0] === 'run' ? ['--levels-dir', levelsDir, '--sandbox', 'local', '--allow-unsandboxed'] : []), ...args.slice(1), '--data-dir', dataDir],
+      timeoutMs: 540_000,
+    });
   return { bench };
 }
 
@@ -50,6 +57,15 @@ describe('nightshift bench', () => {
     expect(compared.stdout).toMatch(/TINY, rails on\n\s+committed\s+0 -> 2 \(\+2\)/);
     const comparedJson = JSON.parse(bench('compare', badId!, exported.runId, '--json').stdout) as { rows: Array<{ levelId: string; rails: string; figures: Record<string, { a: number; b: number }> }> };
     expect(comparedJson.rows).toEqual([expect.objectContaining({ levelId: 'TINY', rails: 'on', figures: expect.objectContaining({ hiddenPassed: { a: 0, b: 5 } }) })]);
+  });
+
+  it.skipIf(!docker.docker)(dockerSkipNote(docker, 'exits 3 and says so when a level\'s environment fails, stored like any run'), { timeout: 600_000 }, () => {
+    const { bench } = setup({ debianPackages: ['python3-no-such-package-nightshift'] });
+    const result = bench('run', '--models', 'scripted:{level}/answers/oracle.json', '--sandbox', 'docker');
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/ENVIRONMENT ERROR \(not a model failure\): .*python3-no-such-package-nightshift/);
+    expect(result.stdout).toMatch(/tasks committed\s+0\/2/);
+    expect(JSON.parse(bench('list', '--json').stdout)).toHaveLength(1);
   });
 
   it('refuses bad input with exit code 2 and a hint', () => {
