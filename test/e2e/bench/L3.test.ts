@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
+import { runBenchLevel } from '../../../src/bench/runBenchLevel.js';
+import type { BenchLevelResult } from '../../../src/shared/BenchLevelResult.js';
+import { bubblewrapWorks } from '../../utils/bubblewrapWorks.js';
+import { findTestDocker } from '../../utils/findTestDocker.js';
+
+const LEVEL_DIR = resolve('resources/bench/L3');
+/** Hidden tests per task (pytest's count, parametrized cases included): T1 6, T2 6, T3 6, T4 9. */
+const HIDDEN_TOTAL = 27;
+/** A real session with sandboxed test runs on a shared 2-core machine: about a minute for the oracle here. */
+const SESSION_TIMEOUT_MS = 600_000;
+
+const level = await loadBenchLevel({ dir: LEVEL_DIR });
+// Plain Python and pytest: the Docker sandbox when a daemon answers, else bubblewrap.
+const docker = await findTestDocker();
+const sandbox = docker.docker ? 'docker' : bubblewrapWorks() ? 'native' : null;
+const roots: string[] = [];
+
+async function runLevel(options: { answers: 'oracle' | 'bad'; rails: 'on' | 'off' }): Promise<BenchLevelResult> {
+  const root = await mkdtemp(join(tmpdir(), `bench-L3-${options.answers}-${options.rails}-`));
+  roots.push(root);
+  return runBenchLevel({
+    level,
+    models: `scripted:${join(LEVEL_DIR, 'answers', `${options.answers}.json`)}`,
+    rails: options.rails,
+    dataDir: join(root, 'data'),
+    workDir: join(root, 'work'),
+    sandbox: sandbox ?? 'docker',
+  });
+}
+
+afterAll(async () => {
+  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
+});
+
+const name = `bench L3 priority queue${sandbox ? ` (${sandbox} sandbox)` : ' [SKIPPED: neither Docker nor bubblewrap works here]'}${level.level.slow ? ' (slow: NIGHTSHIFT_BENCH_ALL=1 runs it)' : ''}`;
+
+describe.skipIf(sandbox === null || (level.level.slow && !process.env.NIGHTSHIFT_BENCH_ALL))(name, () => {
+  it(
+    'the oracle commits every task on its first attempt and passes every hidden test',
+    async () => {
+      const result = await runLevel({ answers: 'oracle', rails: 'on' });
+      expect(result.environmentError).toBeNull();
+      for (const task of result.tasks) {
+        expect(task.firstAttempt, `${task.taskId} was not committed on attempt 1: refused by ${task.refusedBy} after ${task.attempts} attempt(s)`).toBe(true);
+        expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
+      }
+      expect(result.committed).toBe(4);
+      expect(result.hiddenTotal).toBe(HIDDEN_TOTAL);
+      expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
+      expect(result.falseGo).toBe(0);
+    },
+    SESSION_TIMEOUT_MS,
+  );
+
+  it(
+    'with the rails on no bad answer is delivered: bite refuses the test that asserts nothing and the test that passes without the change',
+    async () => {
+      const result = await runLevel({ answers: 'bad', rails: 'on' });
+      expect(result.environmentError).toBeNull();
+      expect(result.committed).toBe(0);
+      expect(result.falseGo).toBe(0);
+      expect(result.tasks.map((task) => [task.taskId, task.status, task.refusedBy])).toEqual([
+        ['T1', 'deadlocked', 'bite'],
+        ['T2', 'skipped', 'skipped'],
+        ['T3', 'skipped', 'skipped'],
+        ['T4', 'deadlocked', 'bite'],
+      ]);
+    },
+    SESSION_TIMEOUT_MS,
+  );
+
+  it(
+    'with the rails off three bad answers are delivered, two of them false GOs; the placeholder still fails the suite',
+    async () => {
+      const result = await runLevel({ answers: 'bad', rails: 'off' });
+      expect(result.environmentError).toBeNull();
+      // T1 asserts nothing over a queue that serves the last item pushed, and T2 builds peek on it (editing
+      // pqueue/task.py out of scope): both delivered, and T1's hidden tests catch the order. T3's placeholder push
+      // fails its own test. T4's test passes without the change, over a queue that ignores priorities.
+      expect(result.tasks.map((task) => [task.taskId, task.delivered, task.falseGo])).toEqual([
+        ['T1', true, true],
+        ['T2', true, false],
+        ['T3', false, false],
+        ['T4', true, true],
+      ]);
+      expect(result.committed).toBe(3);
+      expect(result.falseGo).toBe(2);
+      expect(result.tasks[2]?.refusedBy).toBe('suite');
+      expect(result.hiddenPassed).toBeLessThan(HIDDEN_TOTAL);
+    },
+    SESSION_TIMEOUT_MS,
+  );
+});
