@@ -1,0 +1,114 @@
+import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
+import { runBenchLevel } from '../../../src/bench/runBenchLevel.js';
+import type { LoadedBenchLevel } from '../../../src/bench/LoadedBenchLevel.js';
+import type { BenchLevelResult } from '../../../src/shared/BenchLevelResult.js';
+import { dockerSkipNote, findTestDocker } from '../../utils/findTestDocker.js';
+
+const LEVEL_DIR = resolve('resources/bench/TS1');
+/** Hidden tests per task (vitest's count, `it.each` cases included): T1 21, T2 6, T3 10, T4 6, T5 4. */
+const HIDDEN_TOTAL = 47;
+/** A real session with Docker execs on a shared 2-core machine: about 6.5 minutes for the oracle here. */
+const SESSION_TIMEOUT_MS = 1_200_000;
+
+// The sandbox image's Node (20.19) runs vitest 4; Docker when a daemon answers, bubblewrap otherwise.
+const docker = await findTestDocker();
+const roots: string[] = [];
+
+/**
+ * The level copied to a temp folder with `repo/node_modules` linked to Nightshift's own (ignored by the level's
+ * .gitignore), as a TypeScript project keeps its installed packages: the session's workspace and the hidden
+ * checkout link it read-only, so vitest runs without a network install.
+ */
+async function levelWithNodeModules(root: string): Promise<LoadedBenchLevel> {
+  const dir = join(root, 'TS1');
+  await cp(LEVEL_DIR, dir, { recursive: true });
+  await symlink(resolve('node_modules'), join(dir, 'repo', 'node_modules'), 'dir');
+  return loadBenchLevel({ dir });
+}
+
+async function runLevel(options: { answers: 'oracle' | 'bad'; rails: 'on' | 'off' }): Promise<BenchLevelResult> {
+  const root = await mkdtemp(join(tmpdir(), `bench-TS1-${options.answers}-${options.rails}-`));
+  roots.push(root);
+  return runBenchLevel({
+    level: await levelWithNodeModules(root),
+    models: `scripted:${join(LEVEL_DIR, 'answers', `${options.answers}.json`)}`,
+    rails: options.rails,
+    dataDir: join(root, 'data'),
+    workDir: join(root, 'work'),
+    sandbox: docker.docker ? 'docker' : 'native',
+  });
+}
+
+afterAll(async () => {
+  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
+});
+
+const level = await loadBenchLevel({ dir: LEVEL_DIR });
+
+describe.skipIf(level.level.slow && !process.env.NIGHTSHIFT_BENCH_ALL)(
+  dockerSkipNote(docker, level.level.slow ? 'bench TS1 TypeScript inventory library (slow: NIGHTSHIFT_BENCH_ALL=1 runs it)' : 'bench TS1 TypeScript inventory library'),
+  () => {
+    it(
+      'the oracle commits every task on its first attempt and passes every hidden test',
+      async () => {
+        const result = await runLevel({ answers: 'oracle', rails: 'on' });
+        expect(result.environmentError).toBeNull();
+        for (const task of result.tasks) {
+          expect(task.firstAttempt, `${task.taskId} was not committed on attempt 1: refused by ${task.refusedBy} after ${task.attempts} attempt(s)`).toBe(true);
+          expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
+        }
+        expect(result.committed).toBe(5);
+        expect(result.hiddenTotal).toBe(HIDDEN_TOTAL);
+        expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
+        expect(result.falseGo).toBe(0);
+      },
+      SESSION_TIMEOUT_MS,
+    );
+
+    it(
+      'with the rails on no bad answer is delivered: T1 asserts nothing and bite refuses it, the rest wait on it',
+      async () => {
+        const result = await runLevel({ answers: 'bad', rails: 'on' });
+        expect(result.environmentError).toBeNull();
+        expect(result.committed).toBe(0);
+        expect(result.falseGo).toBe(0);
+        expect(result.tasks.map((task) => [task.taskId, task.status, task.refusedBy])).toEqual([
+          ['T1', 'deadlocked', 'bite'],
+          ['T2', 'skipped', 'skipped'],
+          ['T3', 'skipped', 'skipped'],
+          ['T4', 'skipped', 'skipped'],
+          ['T5', 'skipped', 'skipped'],
+        ]);
+      },
+      SESSION_TIMEOUT_MS,
+    );
+
+    it(
+      'with the rails off four bad answers are delivered, three of them false GOs that the hidden tests catch',
+      async () => {
+        const result = await runLevel({ answers: 'bad', rails: 'off' });
+        expect(result.environmentError).toBeNull();
+        // T1 asserts nothing over a validator that never checks price or quantity, T2 refuses duplicates of the
+        // test's SKU only, T3 is right but edits README.md out of scope (its hidden tests pass), T4's stubs fail
+        // its own tests, T5's test checks formatCents, which already exists, beside CSV without quoting.
+        expect(result.tasks.map((task) => [task.taskId, task.delivered, task.falseGo])).toEqual([
+          ['T1', true, true],
+          ['T2', true, true],
+          ['T3', true, false],
+          ['T4', false, false],
+          ['T5', true, true],
+        ]);
+        expect(result.committed).toBe(4);
+        expect(result.falseGo).toBe(3);
+        const t3 = result.tasks.find((task) => task.taskId === 'T3');
+        expect(t3?.hidden?.failed, `T3's hidden tests:\n${t3?.hidden?.output}`).toBe(0);
+        expect(result.hiddenPassed).toBeLessThan(HIDDEN_TOTAL);
+      },
+      SESSION_TIMEOUT_MS,
+    );
+  },
+);
