@@ -1,0 +1,112 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
+import { runBenchLevel } from '../../../src/bench/runBenchLevel.js';
+import type { BenchLevelResult } from '../../../src/shared/BenchLevelResult.js';
+import { dockerSkipNote, findTestDocker } from '../../utils/findTestDocker.js';
+
+const LEVEL_DIR = resolve('resources/bench/API1');
+/**
+ * Hidden tests per task (pytest's count, parametrized cases included): T1 16, T2 37, T3 10, T4 6, T5 17, T6 9,
+ * T7 6, T8 14, T9 8, T10 7, T11 5.
+ */
+const HIDDEN_TOTAL = 135;
+/** Eleven tasks in a real session with Docker execs on a shared 2-core machine: about 15 minutes for the oracle. */
+const SESSION_TIMEOUT_MS = 2_400_000;
+
+const level = await loadBenchLevel({ dir: LEVEL_DIR });
+// Standard library only: any sandbox runs it, Docker when a daemon answers, bubblewrap otherwise.
+const docker = await findTestDocker();
+const roots: string[] = [];
+
+async function runLevel(options: { answers: 'oracle' | 'bad'; rails: 'on' | 'off' }): Promise<BenchLevelResult> {
+  const root = await mkdtemp(join(tmpdir(), `bench-API1-${options.answers}-${options.rails}-`));
+  roots.push(root);
+  return runBenchLevel({
+    level,
+    models: `scripted:${join(LEVEL_DIR, 'answers', `${options.answers}.json`)}`,
+    rails: options.rails,
+    dataDir: join(root, 'data'),
+    workDir: join(root, 'work'),
+    sandbox: docker.docker ? 'docker' : 'native',
+  });
+}
+
+afterAll(async () => {
+  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
+});
+
+describe.skipIf(level.level.slow && !process.env.NIGHTSHIFT_BENCH_ALL)(
+  dockerSkipNote(docker, level.level.slow ? 'bench API1 eleven-task blog API (slow: NIGHTSHIFT_BENCH_ALL=1 runs it)' : 'bench API1 eleven-task blog API'),
+  () => {
+    it(
+      'the oracle commits every task on its first attempt and passes every hidden test',
+      async () => {
+        const result = await runLevel({ answers: 'oracle', rails: 'on' });
+        expect(result.environmentError).toBeNull();
+        for (const task of result.tasks) {
+          expect(task.firstAttempt, `${task.taskId} was not committed on attempt 1: refused by ${task.refusedBy} after ${task.attempts} attempt(s)`).toBe(true);
+          expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
+        }
+        expect(result.committed).toBe(11);
+        expect(result.hiddenTotal).toBe(HIDDEN_TOTAL);
+        expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
+        expect(result.falseGo).toBe(0);
+        expect(result.firstRunPassRate).toBe(1);
+      },
+      SESSION_TIMEOUT_MS,
+    );
+
+    it(
+      'with the rails on no bad answer is delivered: the three tasks without dependencies are refused, the rest wait on them',
+      async () => {
+        const result = await runLevel({ answers: 'bad', rails: 'on' });
+        expect(result.environmentError).toBeNull();
+        expect(result.committed).toBe(0);
+        expect(result.falseGo).toBe(0);
+        // T1's test passes without the change, T2's tests assert nothing, T5 edits README.md out of scope.
+        expect(result.tasks.map((task) => [task.taskId, task.status, task.refusedBy])).toEqual([
+          ['T1', 'deadlocked', 'bite'],
+          ['T2', 'deadlocked', 'bite'],
+          ['T3', 'skipped', 'skipped'],
+          ['T4', 'skipped', 'skipped'],
+          ['T5', 'deadlocked', 'scope'],
+          ...['T6', 'T7', 'T8', 'T9', 'T10', 'T11'].map((id) => [id, 'skipped', 'skipped']),
+        ]);
+      },
+      SESSION_TIMEOUT_MS,
+    );
+
+    it(
+      'with the rails off nine bad answers are delivered and eight of them are false GOs',
+      async () => {
+        const result = await runLevel({ answers: 'bad', rails: 'off' });
+        expect(result.environmentError).toBeNull();
+        // Delivered and wrong: T1 (slugs neither cut nor numbered past -2, under a test of `re`), T2 (stops at the
+        // first error, under tests that assert nothing), T3 (numbers only "hello-world"), T6 (200 for a new post,
+        // a crash on a title without letters), T7 (right, but T2's validation under it misses unknown fields),
+        // T8 (caps only per_page=500), T10 (comments never validated), T11 (a slug route that takes numbers).
+        // Delivered and right: T5 (with an out-of-scope README.md edit). Not delivered: the stubs of T4 and T9.
+        expect(result.tasks.map((task) => [task.taskId, task.delivered, task.falseGo])).toEqual([
+          ['T1', true, true],
+          ['T2', true, true],
+          ['T3', true, true],
+          ['T4', false, false],
+          ['T5', true, false],
+          ['T6', true, true],
+          ['T7', true, true],
+          ['T8', true, true],
+          ['T9', false, false],
+          ['T10', true, true],
+          ['T11', true, true],
+        ]);
+        expect(result.committed).toBe(9);
+        expect(result.falseGo).toBe(8);
+        expect(result.hiddenPassed).toBeLessThan(HIDDEN_TOTAL);
+      },
+      SESSION_TIMEOUT_MS,
+    );
+  },
+);
