@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { assembleEngine } from '../assembly/assembleEngine.js';
 import { prepareWorkspace } from '../engine/loop/prepareWorkspace.js';
@@ -10,6 +12,7 @@ import { countOutcomes } from '../engine/testing/countOutcomes.js';
 import { runTestsWithReport } from '../engine/testing/runTestsWithReport.js';
 import { createGitVcs } from '../engine/vcs/createGitVcs.js';
 import { refIntentsDir } from '../engine/vcs/refIntentsDir.js';
+import { findPackageRoot } from '../node/findPackageRoot.js';
 import { createSandboxFactory } from '../sandbox/createSandboxFactory.js';
 import type { BenchLevelResult, BenchTaskResult } from '../shared/BenchLevelResult.js';
 import type { EngineEvent } from '../shared/engineEventSchema.js';
@@ -105,6 +108,7 @@ async function copyLevelRepo(level: LoadedBenchLevel, projectDir: string): Promi
   await rm(projectDir, { recursive: true, force: true });
   await mkdir(projectDir, { recursive: true });
   await cp(join(level.dir, 'repo'), projectDir, { recursive: true });
+  if (level.level.language === 'typescript') await linkNodeModules(projectDir);
   const packages = level.level.sandboxPackages?.debian ?? [];
   if (packages.length > 0) {
     const configPath = join(projectDir, 'nightshift.json');
@@ -279,4 +283,16 @@ function median(values: number[]): number {
   if (sorted.length === 0) return 0;
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * A TypeScript level's copy gets Nightshift's own node_modules (vitest, typescript) linked in, as a project
+ * keeps its installed packages: the level's .gitignore leaves it out of the commit, and the workspace and the
+ * hidden checkout link it read-only, so its runner works without a network install.
+ */
+async function linkNodeModules(projectDir: string): Promise<void> {
+  if (existsSync(join(projectDir, 'node_modules'))) return;
+  const root = findPackageRoot({ from: fileURLToPath(new URL('.', import.meta.url)) });
+  if (root === null || !existsSync(join(root, 'node_modules'))) return;
+  await symlink(join(root, 'node_modules'), join(projectDir, 'node_modules'), 'dir');
 }

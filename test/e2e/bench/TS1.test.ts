@@ -1,10 +1,9 @@
-import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
 import { runBenchLevel } from '../../../src/bench/runBenchLevel.js';
-import type { LoadedBenchLevel } from '../../../src/bench/LoadedBenchLevel.js';
 import type { BenchLevelResult } from '../../../src/shared/BenchLevelResult.js';
 import { dockerSkipNote, findTestDocker } from '../../utils/findTestDocker.js';
 
@@ -18,23 +17,11 @@ const SESSION_TIMEOUT_MS = 1_200_000;
 const docker = await findTestDocker();
 const roots: string[] = [];
 
-/**
- * The level copied to a temp folder with `repo/node_modules` linked to Nightshift's own (ignored by the level's
- * .gitignore), as a TypeScript project keeps its installed packages: the session's workspace and the hidden
- * checkout link it read-only, so vitest runs without a network install.
- */
-async function levelWithNodeModules(root: string): Promise<LoadedBenchLevel> {
-  const dir = join(root, 'TS1');
-  await cp(LEVEL_DIR, dir, { recursive: true });
-  await symlink(resolve('node_modules'), join(dir, 'repo', 'node_modules'), 'dir');
-  return loadBenchLevel({ dir });
-}
-
 async function runLevel(options: { answers: 'oracle' | 'bad'; rails: 'on' | 'off' }): Promise<BenchLevelResult> {
   const root = await mkdtemp(join(tmpdir(), `bench-TS1-${options.answers}-${options.rails}-`));
   roots.push(root);
   return runBenchLevel({
-    level: await levelWithNodeModules(root),
+    level: await loadBenchLevel({ dir: LEVEL_DIR }),
     models: `scripted:${join(LEVEL_DIR, 'answers', `${options.answers}.json`)}`,
     rails: options.rails,
     dataDir: join(root, 'data'),
