@@ -37,9 +37,11 @@ afterAll(async () => {
   await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
 });
 
-const name = `bench L4 task tracker CLI${sandbox ? ` (${sandbox} sandbox)` : ' [SKIPPED: neither Docker nor bubblewrap works here]'}${level.level.slow ? ' (slow: NIGHTSHIFT_BENCH_ALL=1 runs it)' : ''}`;
+const name = `bench L4 task tracker CLI${sandbox ? ` (${sandbox} sandbox)` : ' [SKIPPED: neither Docker nor bubblewrap works here]'}${process.env.NIGHTSHIFT_BENCH_ALL ? '' : ' (not run: NIGHTSHIFT_BENCH_ALL=1 runs it)'}`;
 
-describe.skipIf(sandbox === null || (level.level.slow && !process.env.NIGHTSHIFT_BENCH_ALL))(name, () => {
+// The default run proves the level path on L2 alone; the other levels' sessions would take CI past its
+// 40 minutes, so they run with NIGHTSHIFT_BENCH_ALL=1 (as the slow levels do).
+describe.skipIf(sandbox === null || !process.env.NIGHTSHIFT_BENCH_ALL)(name, () => {
   it(
     'the oracle commits every task on its first attempt and passes every hidden test',
     async () => {
