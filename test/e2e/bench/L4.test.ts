@@ -39,8 +39,8 @@ afterAll(async () => {
 
 const name = `bench L4 task tracker CLI${sandbox ? ` (${sandbox} sandbox)` : ' [SKIPPED: neither Docker nor bubblewrap works here]'}${process.env.NIGHTSHIFT_BENCH_ALL ? '' : ' (not run: NIGHTSHIFT_BENCH_ALL=1 runs it)'}`;
 
-// The default run proves the level path on L2 alone; the other levels' sessions would take CI past its
-// 40 minutes, so they run with NIGHTSHIFT_BENCH_ALL=1 (as the slow levels do).
+// The levels' sessions would take CI past its 40 minutes; the default run proves the runner on a generated
+// two-task level (test/integration/bench/runBenchLevel.test.ts, test/e2e/cli/benchCommand.test.ts).
 describe.skipIf(sandbox === null || !process.env.NIGHTSHIFT_BENCH_ALL)(name, () => {
   it(
     'the oracle commits every task on its first attempt and passes every hidden test',
