@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
-import { runBenchLevel } from '../../../src/bench/runBenchLevel.js';
-import type { BenchLevelResult } from '../../../src/shared/BenchLevelResult.js';
+import { createBenchLevelRunner } from '../../utils/createBenchLevelRunner.js';
 import { dockerSkipNote, findTestDocker } from '../../utils/findTestDocker.js';
 
 const LEVEL_DIR = resolve('resources/bench/API1');
@@ -19,24 +16,10 @@ const SESSION_TIMEOUT_MS = 2_400_000;
 const level = await loadBenchLevel({ dir: LEVEL_DIR });
 // Standard library only: any sandbox runs it, Docker when a daemon answers, bubblewrap otherwise.
 const docker = await findTestDocker();
-const roots: string[] = [];
+const runner = createBenchLevelRunner({ level, sandbox: docker.docker ? 'docker' : 'native' });
+const runLevel = runner.run;
 
-async function runLevel(options: { answers: 'oracle' | 'bad'; rails: 'on' | 'off' }): Promise<BenchLevelResult> {
-  const root = await mkdtemp(join(tmpdir(), `bench-API1-${options.answers}-${options.rails}-`));
-  roots.push(root);
-  return runBenchLevel({
-    level,
-    models: `scripted:${join(LEVEL_DIR, 'answers', `${options.answers}.json`)}`,
-    rails: options.rails,
-    dataDir: join(root, 'data'),
-    workDir: join(root, 'work'),
-    sandbox: docker.docker ? 'docker' : 'native',
-  });
-}
-
-afterAll(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-});
+afterAll(() => runner.dispose());
 
 describe.skipIf(level.level.slow && !process.env.NIGHTSHIFT_BENCH_ALL)(
   dockerSkipNote(docker, level.level.slow ? 'bench API1 eleven-task blog API (slow: NIGHTSHIFT_BENCH_ALL=1 runs it)' : 'bench API1 eleven-task blog API'),

@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
-import { runBenchLevel } from '../../../src/bench/runBenchLevel.js';
-import type { BenchLevelResult } from '../../../src/shared/BenchLevelResult.js';
 import { bubblewrapWorks } from '../../utils/bubblewrapWorks.js';
+import { createBenchLevelRunner } from '../../utils/createBenchLevelRunner.js';
 import { findTestDocker } from '../../utils/findTestDocker.js';
 
 const LEVEL_DIR = resolve('resources/bench/L4');
@@ -18,24 +15,10 @@ const level = await loadBenchLevel({ dir: LEVEL_DIR });
 // Plain Python and pytest: the Docker sandbox when a daemon answers, else bubblewrap.
 const docker = await findTestDocker();
 const sandbox = docker.docker ? 'docker' : bubblewrapWorks() ? 'native' : null;
-const roots: string[] = [];
+const runner = createBenchLevelRunner({ level, sandbox: sandbox ?? 'docker' });
+const runLevel = runner.run;
 
-async function runLevel(options: { answers: 'oracle' | 'bad'; rails: 'on' | 'off' }): Promise<BenchLevelResult> {
-  const root = await mkdtemp(join(tmpdir(), `bench-L4-${options.answers}-${options.rails}-`));
-  roots.push(root);
-  return runBenchLevel({
-    level,
-    models: `scripted:${join(LEVEL_DIR, 'answers', `${options.answers}.json`)}`,
-    rails: options.rails,
-    dataDir: join(root, 'data'),
-    workDir: join(root, 'work'),
-    sandbox: sandbox ?? 'docker',
-  });
-}
-
-afterAll(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-});
+afterAll(() => runner.dispose());
 
 const name = `bench L4 task tracker CLI${sandbox ? ` (${sandbox} sandbox)` : ' [SKIPPED: neither Docker nor bubblewrap works here]'}${process.env.NIGHTSHIFT_BENCH_ALL ? '' : ' (not run: NIGHTSHIFT_BENCH_ALL=1 runs it)'}`;
 

@@ -1,10 +1,8 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
-import { runBenchLevel } from '../../../src/bench/runBenchLevel.js';
-import type { BenchLevelResult } from '../../../src/shared/BenchLevelResult.js';
+import { createBenchLevelRunner } from '../../utils/createBenchLevelRunner.js';
 import { dockerSkipNote, findTestDocker } from '../../utils/findTestDocker.js';
 
 const LEVEL_DIR = resolve('resources/bench/L6');
@@ -16,25 +14,10 @@ const SESSION_TIMEOUT_MS = 900_000;
 const level = await loadBenchLevel({ dir: LEVEL_DIR });
 // Flask and PyJWT come from the sandbox image's Debian packages (sandboxPackages), which only the Docker sandbox installs.
 const docker = await findTestDocker();
-const roots: string[] = [];
+const runner = createBenchLevelRunner({ level, sandbox: 'docker' });
+const runLevel = runner.run;
 
-async function runLevel(options: { answers: 'oracle' | 'bad'; rails: 'on' | 'off'; levelDir?: string }): Promise<BenchLevelResult> {
-  const root = await mkdtemp(join(tmpdir(), `bench-L6-${options.answers}-${options.rails}-`));
-  roots.push(root);
-  const loaded = options.levelDir ? await loadBenchLevel({ dir: options.levelDir }) : level;
-  return runBenchLevel({
-    level: loaded,
-    models: `scripted:${join(LEVEL_DIR, 'answers', `${options.answers}.json`)}`,
-    rails: options.rails,
-    dataDir: join(root, 'data'),
-    workDir: join(root, 'work'),
-    sandbox: 'docker',
-  });
-}
-
-afterAll(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-});
+afterAll(() => runner.dispose());
 
 describe.skipIf(!docker.docker || (level.level.slow && !process.env.NIGHTSHIFT_BENCH_ALL))(
   dockerSkipNote(docker, level.level.slow ? 'bench L6 expense tracker with JWT (slow: NIGHTSHIFT_BENCH_ALL=1 runs it)' : 'bench L6 expense tracker with JWT'),
@@ -99,8 +82,7 @@ describe.skipIf(!docker.docker || (level.level.slow && !process.env.NIGHTSHIFT_B
     it(
       'a Debian package the mirror lacks ends the run as an environment error naming it, not as model failures',
       async () => {
-        const root = await mkdtemp(join(tmpdir(), 'bench-L6-missing-package-'));
-        roots.push(root);
+        const root = await runner.tempDir('missing-package');
         const levelDir = join(root, 'L6');
         await cp(LEVEL_DIR, levelDir, { recursive: true });
         const missing = 'python3-nightshift-no-such-package';

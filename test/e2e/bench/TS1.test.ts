@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
-import { runBenchLevel } from '../../../src/bench/runBenchLevel.js';
-import type { BenchLevelResult } from '../../../src/shared/BenchLevelResult.js';
+import { createBenchLevelRunner } from '../../utils/createBenchLevelRunner.js';
 import { dockerSkipNote, findTestDocker } from '../../utils/findTestDocker.js';
 
 const LEVEL_DIR = resolve('resources/bench/TS1');
@@ -15,26 +12,11 @@ const SESSION_TIMEOUT_MS = 1_200_000;
 
 // The sandbox image's Node (20.19) runs vitest 4; Docker when a daemon answers, bubblewrap otherwise.
 const docker = await findTestDocker();
-const roots: string[] = [];
-
-async function runLevel(options: { answers: 'oracle' | 'bad'; rails: 'on' | 'off' }): Promise<BenchLevelResult> {
-  const root = await mkdtemp(join(tmpdir(), `bench-TS1-${options.answers}-${options.rails}-`));
-  roots.push(root);
-  return runBenchLevel({
-    level: await loadBenchLevel({ dir: LEVEL_DIR }),
-    models: `scripted:${join(LEVEL_DIR, 'answers', `${options.answers}.json`)}`,
-    rails: options.rails,
-    dataDir: join(root, 'data'),
-    workDir: join(root, 'work'),
-    sandbox: docker.docker ? 'docker' : 'native',
-  });
-}
-
-afterAll(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-});
-
 const level = await loadBenchLevel({ dir: LEVEL_DIR });
+const runner = createBenchLevelRunner({ level, sandbox: docker.docker ? 'docker' : 'native' });
+const runLevel = runner.run;
+
+afterAll(() => runner.dispose());
 
 describe.skipIf(level.level.slow && !process.env.NIGHTSHIFT_BENCH_ALL)(
   dockerSkipNote(docker, level.level.slow ? 'bench TS1 TypeScript inventory library (slow: NIGHTSHIFT_BENCH_ALL=1 runs it)' : 'bench TS1 TypeScript inventory library'),
