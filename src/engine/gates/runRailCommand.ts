@@ -1,9 +1,10 @@
 import type { ProjectConfig } from '../../shared/projectConfigSchema.js';
 import type { Sandbox, SandboxResult } from '../../shared/sandbox/Sandbox.js';
+import { NO_BYTECODE_ENVIRONMENT } from '../testing/NO_BYTECODE_ENVIRONMENT.js';
 
 /**
- * Runs one rail command in the workspace with the project's limits. Bytecode writing is off so Python runs
- * leave no `__pycache__` behind and a reverted module cannot linger as a stale cache.
+ * Runs one rail command in the workspace with the project's limits. Python bytecode is neither written nor
+ * read from the sandbox's cache (see NO_BYTECODE_ENVIRONMENT).
  */
 export function runRailCommand(options: {
   /** Where commands run. */
@@ -20,7 +21,7 @@ export function runRailCommand(options: {
   return options.sandbox.run({
     command: options.command,
     workspaceDir: options.workspaceDir,
-    env: { PYTHONDONTWRITEBYTECODE: '1' },
+    env: { ...NO_BYTECODE_ENVIRONMENT },
     timeoutMs: options.config.commandTimeoutMs,
     outputLimitBytes: options.config.outputLimitBytes,
     ...(options.signal ? { signal: options.signal } : {}),

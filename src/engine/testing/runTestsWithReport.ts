@@ -12,6 +12,7 @@ import { parseJunitReport } from './parseJunitReport.js';
 import { parseNodeTestReport } from './parseNodeTestReport.js';
 import { parseVitestReport } from './parseVitestReport.js';
 import type { TestRun } from './TestRun.js';
+import { NO_BYTECODE_ENVIRONMENT } from './NO_BYTECODE_ENVIRONMENT.js';
 
 const REPORT_EXTENSION: Record<TestRunner, string> = { pytest: 'xml', vitest: 'json', 'node-test': 'jsonl' };
 
@@ -44,7 +45,7 @@ export async function runTestsWithReport(options: {
   const { stack } = options;
   const baseCommand = options.files ? stack.testFileCommand(options.files) : stack.testCommand;
   const runner = stack.runner;
-  const env: Record<string, string> = { PYTHONDONTWRITEBYTECODE: '1' };
+  const env: Record<string, string> = { ...NO_BYTECODE_ENVIRONMENT };
   const reportPath = runner ? `${WORKSPACE_SCRATCH_DIR}/reports/${randomUUID()}.${REPORT_EXTENSION[runner]}` : null;
   let command = baseCommand;
   if (runner === 'pytest') env.PYTEST_ADDOPTS = `--junitxml=${reportPath} -o junit_family=xunit1`;

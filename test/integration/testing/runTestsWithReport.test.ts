@@ -1,4 +1,4 @@
-import { symlinkSync } from 'node:fs';
+import { readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectConfigSchema } from '../../../src/shared/projectConfigSchema.js';
@@ -69,6 +69,32 @@ describe('runTestsWithReport', () => {
     });
     expect(report?.tests.find((test) => test.id.endsWith('test_sum'))?.message).toContain('assert (1 + 1) == 3');
     expect(report?.loadErrors).toEqual([]);
+  });
+
+  it('runs Python without bytecode: installed packages load their shipped bytecode, a same-size rewrite is never served stale', async () => {
+    const files = {
+      'pytest.ini': '[pytest]\n',
+      'calc.py': 'def pick(a, b):\n    return a if a > b else b\n',
+      'tests/test_env.py': [
+        'import sys',
+        'from calc import pick',
+        '',
+        'def test_no_cache_prefix():',
+        '    assert sys.pycache_prefix is None and sys.dont_write_bytecode',
+        '',
+        'def test_pick():',
+        '    assert pick(1, 2) == 2',
+        '',
+      ].join('\n'),
+    };
+    const first = await run(files);
+    expect(outcomes(first.report)).toEqual({ 'tests/test_env.py::test_no_cache_prefix': 'passed', 'tests/test_env.py::test_pick': 'passed' });
+    // The mutant a bite run writes: same size, same second.
+    writeFiles(first.dir, { 'calc.py': 'def pick(a, b):\n    return a if a < b else b\n' });
+    const stack = await detectStack({ root: first.dir, config });
+    const mutant = await runTestsWithReport({ sandbox, workspaceDir: first.dir, config, stack });
+    expect(outcomes(mutant.report)['tests/test_env.py::test_pick']).toBe('failed');
+    expect(readdirSync(first.dir, { recursive: true, encoding: 'utf8' }).filter((path) => path.includes('__pycache__'))).toEqual([]);
   });
 
   it('reports a pytest module that cannot be collected as a load error', async () => {
