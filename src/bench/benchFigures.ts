@@ -1,43 +1,6 @@
+import type { BenchFigures, Spread } from '../shared/BenchFigures.js';
 import type { BenchLevelResult } from '../shared/BenchLevelResult.js';
 import { HARNESS_OVERHEAD_TARGET } from './HARNESS_OVERHEAD_TARGET.js';
-
-
-/** A figure over the repeats of one level and rails mode. */
-export interface Spread {
-  min: number;
-  median: number;
-  max: number;
-}
-
-/** The figures `nightshift bench` prints for one level in one rails mode, each over the repeats. */
-export interface BenchFigures {
-  levelId: string;
-  rails: 'on' | 'off';
-  repeats: number;
-  total: number;
-  committed: Spread;
-  hiddenPassed: Spread;
-  hiddenTotal: Spread;
-  firstRunPassRate: Spread;
-  attemptsPerTask: Spread;
-  deadlocks: Spread;
-  escalations: Spread;
-  falseGo: Spread;
-  wallMs: Spread;
-  modelMs: Spread;
-  testsMs: Spread;
-  harnessMs: Spread;
-  /** The worst attempt's overhead in each repeat. */
-  harnessOverheadMax: Spread;
-  /** Whether every attempt of every repeat stayed within `HARNESS_OVERHEAD_TARGET`. */
-  harnessOverheadMet: boolean;
-  /** Summed over the repeats. */
-  failuresByType: Record<string, number>;
-  failuresByRail: Record<string, number>;
-  tokens: Record<string, { promptTokens: Spread; outputTokens: Spread; tokensPerSecond: Spread }>;
-  /** Environment errors' messages, one per repeat that had one. */
-  environmentErrors: string[];
-}
 
 /** Figures of one level and rails mode from the results of its repeats (at least one). */
 export function benchFigures(options: { results: BenchLevelResult[] }): BenchFigures {

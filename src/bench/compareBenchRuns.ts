@@ -1,13 +1,7 @@
-import type { BenchFigures } from './benchFigures.js';
+import type { BenchComparisonRow } from '../shared/BenchComparisonRow.js';
+import type { BenchFigures } from '../shared/BenchFigures.js';
 import type { BenchRunRecord } from './createBenchRunStore.js';
 import { groupFigures } from './groupFigures.js';
-
-/** One level and rails mode present in both runs, with the medians of each. */
-export interface BenchComparisonRow {
-  levelId: string;
-  rails: 'on' | 'off';
-  figures: Record<string, { a: number; b: number }>;
-}
 
 const COMPARED: Array<[string, (figures: BenchFigures) => number]> = [
   ['committed', (figures) => figures.committed.median],

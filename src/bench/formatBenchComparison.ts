@@ -1,4 +1,4 @@
-import type { BenchComparisonRow } from './compareBenchRuns.js';
+import type { BenchComparisonRow } from '../shared/BenchComparisonRow.js';
 
 /** `nightshift bench compare A B` as text. */
 export function formatBenchComparison(options: { runA: string; runB: string; rows: BenchComparisonRow[] }): string {

@@ -1,4 +1,4 @@
-import type { BenchFigures, Spread } from './benchFigures.js';
+import type { BenchFigures, Spread } from '../shared/BenchFigures.js';
 import { groupFigures } from './groupFigures.js';
 import { HARNESS_OVERHEAD_TARGET } from './HARNESS_OVERHEAD_TARGET.js';
 import type { BenchRunRecord } from './createBenchRunStore.js';

@@ -1,4 +1,5 @@
-import { benchFigures, type BenchFigures } from './benchFigures.js';
+import type { BenchFigures } from '../shared/BenchFigures.js';
+import { benchFigures } from './benchFigures.js';
 import type { BenchRunRecord } from './createBenchRunStore.js';
 
 /** Figures per level and rails mode (on before off), from a run's records. */

@@ -31,6 +31,7 @@ import { realPathOrResolved } from './realPathOrResolved.js';
 import { createProjectHandlers } from './createProjectHandlers.js';
 import { createSessionHandlers } from './createSessionHandlers.js';
 import { createMetricsHandlers } from './createMetricsHandlers.js';
+import { createBenchHandlers } from './createBenchHandlers.js';
 import { createModelResidency } from './createModelResidency.js';
 import { createResidencyHandlers } from './createResidencyHandlers.js';
 import { createModelPlanHandlers, type MachineOverride } from './createModelPlanHandlers.js';
@@ -143,6 +144,7 @@ export function createMainHost(options: {
     ...createProjectHandlers({ context }),
     ...createSessionHandlers({ context, supervisor }),
     ...createMetricsHandlers({ context, closed: closing.signal, ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) }),
+    ...createBenchHandlers({ context, closed: closing.signal, ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }) }),
     ...createResidencyHandlers({ context, residency, supervisor }),
     ...createModelPlanHandlers({ context, ...(options.machine ? { machine: options.machine } : {}) }),
     ...createModelFilesHandlers({

@@ -18,6 +18,7 @@ import {
   type ModelsPlanView,
   type ModelsProfileSaved,
 } from './modelPlanProtocol.js';
+import { benchCompareRequestSchema, benchRunsRequestSchema, type BenchComparison, type BenchRunsPage } from './benchProtocol.js';
 
 /*
  * The contract between the user interface and whatever hosts the engine: Electron's main process over IPC
@@ -597,6 +598,10 @@ export interface Protocol {
   'history/search': [z.infer<typeof historySearchRequestSchema>, HistoryPage];
   /** A task run's audit record as `audit/export` writes it; null when the task run has none yet. */
   'history/audit': [z.infer<typeof historyAuditRequestSchema>, { record: Record<string, unknown> | null }];
+  /** Stored `nightshift bench run` results, newest first, with figures per level and rails mode; none stored: an empty list. */
+  'bench/runs': [z.infer<typeof benchRunsRequestSchema>, BenchRunsPage];
+  /** Two stored benchmark runs level by level (medians); refused with `BENCH_RUN_NOT_FOUND` naming a run that is not stored. */
+  'bench/compare': [z.infer<typeof benchCompareRequestSchema>, BenchComparison];
   /** The project's backlog in order. */
   'backlog/list': [z.infer<typeof backlogListRequestSchema>, TaskSpec[]];
   /** Adds or edits one task; refused with `BACKLOG_TASK_INVALID` and `context.field` naming the input at fault. */
@@ -669,6 +674,8 @@ export const protocolNames = [
   'metrics/summary',
   'history/search',
   'history/audit',
+  'bench/runs',
+  'bench/compare',
   'backlog/list',
   'backlog/save',
   'backlog/delete',
@@ -712,6 +719,8 @@ export const protocolRequestSchemas = {
   'metrics/summary': metricsSummaryRequestSchema,
   'history/search': historySearchRequestSchema,
   'history/audit': historyAuditRequestSchema,
+  'bench/runs': benchRunsRequestSchema,
+  'bench/compare': benchCompareRequestSchema,
   'backlog/list': backlogListRequestSchema,
   'backlog/save': backlogSaveRequestSchema,
   'backlog/delete': backlogDeleteRequestSchema,

@@ -2,6 +2,7 @@ import { NightshiftError } from '../../shared/NightshiftError.js';
 import type { MetricsSummary, ProtocolFailure } from '../../shared/protocol.js';
 import type { NightshiftApi } from '../api/NightshiftApi.js';
 import { formatDay } from '../format/formatDay.js';
+import { BenchState } from './BenchState.svelte.js';
 import type { ChartSpec } from './ChartSpec.js';
 
 const DAY_MS = 86_400_000;
@@ -39,6 +40,9 @@ export class MetricsState {
     };
   });
 
+  /** The view's Benchmarks section: stored `nightshift bench run` results, loaded by the section when it is shown. */
+  readonly bench: BenchState;
+
   readonly #api: NightshiftApi;
   #request = 0;
   /** The shown summary as JSON, to tell an unchanged answer from a new one. */
@@ -49,6 +53,7 @@ export class MetricsState {
     api: NightshiftApi;
   }) {
     this.#api = options.api;
+    this.bench = new BenchState({ api: options.api });
   }
 
   /** Asks the host for the summary of the current scope. */
