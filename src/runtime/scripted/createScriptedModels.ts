@@ -1,5 +1,6 @@
 import { MODEL_PROBE } from '../../shared/model/MODEL_PROBE.js';
 import type { JsonModelBackend } from '../../shared/model/JsonModelBackend.js';
+import type { ModelCallMeta } from '../../shared/model/ModelCallMeta.js';
 import { ModelCallAbortedError } from '../../shared/model/ModelCallAbortedError.js';
 import type { ModelRole } from '../../shared/modelRole.js';
 import { ScriptExhaustedError } from './ScriptExhaustedError.js';
@@ -15,7 +16,9 @@ const CHARS_PER_TOKEN = 4;
 /**
  * A deterministic model backend that replays answers from a script, chosen by the call's meta (task and
  * phase); the JSON Schema is ignored. The n-th call for a task and phase gets the n-th answer; past the
- * end the last answer repeats, so one bad answer drives a retry loop to its deadlock. JSON answers are
+ * end the last answer repeats, so one bad answer drives a retry loop to its deadlock. A task with
+ * `attempts` answers attempt k from entry k (the last entry past the end), the n-th call of a phase within
+ * that attempt with the entry's n-th answer; a phase the entry leaves out falls back to the task's own list. JSON answers are
  * sent pretty-printed, `{ raw }` answers as their literal text; either way the text is streamed through
  * onToken in a few chunks and handed back unvalidated, like a real backend's, so a bad answer is rejected
  * where a real model's would be (createModelClientFromBackend, or across the host and HTTP, the remote
@@ -36,13 +39,18 @@ export function createScriptedModels(options: {
   const calls = new Map<string, number>();
   const disposed = new AbortController();
 
-  const nextAnswer = (taskId: string, phase: string): ScriptedAnswer => {
+  const nextAnswer = (meta: ModelCallMeta): ScriptedAnswer => {
+    const { taskId, phase } = meta;
     const key = SCRIPTED_PHASES.has(phase as ScriptedPhase) ? (phase as ScriptedPhase) : null;
-    const answers = key && (script.tasks[taskId]?.[key] ?? (key === 'review' ? script.defaults?.review : undefined));
+    const task = script.tasks[taskId];
+    const attempts = task?.attempts;
+    const attemptAnswers = key && attempts ? attempts[Math.min(Math.max(meta.attempt, 1), attempts.length) - 1]?.[key] : undefined;
+    const answers = attemptAnswers ?? (key && (task?.[key] ?? (key === 'review' ? script.defaults?.review : undefined)));
     // The preflight's probe is answered without a script entry; a script may still give it answers to test a bad one.
     if ((!answers || answers.length === 0) && taskId === MODEL_PROBE.taskId) return MODEL_PROBE.answer;
     if (!answers || answers.length === 0) throw new ScriptExhaustedError({ taskId, phase, scriptPath: options.scriptPath ?? null });
-    const callKey = `${taskId}\u0000${phase}`;
+    // An attempt's own answers are counted within that attempt; the task's lists across the task's attempts.
+    const callKey = attemptAnswers ? `${taskId}\u0000${phase}\u0000${meta.attempt}` : `${taskId}\u0000${phase}`;
     const index = calls.get(callKey) ?? 0;
     calls.set(callKey, index + 1);
     return answers[Math.min(index, answers.length - 1)]!;
@@ -56,7 +64,7 @@ export function createScriptedModels(options: {
       const aborted = () => new ModelCallAbortedError({ role: request.role, promptId: request.promptId });
       const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, disposed.signal]) : disposed.signal;
       if (signal.aborted) throw aborted();
-      const answer = nextAnswer(request.meta.taskId, request.meta.phase);
+      const answer = nextAnswer(request.meta);
       const text = isRaw(answer) ? answer.raw : JSON.stringify(answer, null, 2);
 
       let firstTokenAt = started;

@@ -6,10 +6,14 @@ const answerSchema = z.union([z.object({ raw: z.string() }).strict(), z.json()])
 /** A phase's replies in call order; past the end the last one repeats. */
 const answersSchema = z.array(answerSchema).min(1, 'give at least one answer, or leave the phase out');
 
+/** Answers per phase; every phase is optional. */
+const phaseAnswersShape = { plan: answersSchema.optional(), red: answersSchema.optional(), green: answersSchema.optional(), review: answersSchema.optional() };
+
 /**
  * A scripted model backend's file: deterministic replies per task and phase, for tests and demos.
  * `models` names the model shown per role (default `scripted-<role>`); `defaults.review` answers the
- * review of any task without its own `review` list. `delayMs` paces each answer's streaming as a real
+ * review of any task without its own `review` list. A task's `attempts` answers each attempt from its own
+ * entry, so a wrong first attempt can be followed by a right retry. `delayMs` paces each answer's streaming as a real
  * model's would (an answer streams in four chunks), so a demo can be watched live and paused mid-task.
  */
 export const scriptedScriptSchema = z
@@ -21,7 +25,14 @@ export const scriptedScriptSchema = z
     tasks: z.record(
       z.string().min(1),
       z
-        .object({ plan: answersSchema.optional(), red: answersSchema.optional(), green: answersSchema.optional(), review: answersSchema.optional() })
+        .object({
+          ...phaseAnswersShape,
+          /**
+           * Answers per attempt: attempt k is answered from entry k (past the end the last entry repeats), and a
+           * phase an entry leaves out from the task's own list for it, then `defaults.review`.
+           */
+          attempts: z.array(z.object(phaseAnswersShape).strict()).min(1, 'give at least one attempt, or leave attempts out').optional(),
+        })
         .strict(),
     ),
     defaults: z.object({ review: answersSchema.optional() }).strict().optional(),

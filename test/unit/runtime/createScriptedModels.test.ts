@@ -101,6 +101,42 @@ describe('createScriptedModels', () => {
     expect(await failure(models, request('gates', 'T1'))).toBeInstanceOf(ScriptExhaustedError);
   });
 
+  it('answers each attempt from its own entry, counting calls within the attempt, then the last entry repeats', async () => {
+    const script: ScriptedScript = {
+      tasks: {
+        T1: {
+          green: [{ n: 90 }],
+          attempts: [{ plan: [{ n: 1 }], green: [{ n: 11 }, { n: 12 }] }, { green: [{ n: 21 }] }, { green: [{ n: 31 }, { n: 32 }] }],
+        },
+      },
+      defaults: { review: [{ n: 99 }] },
+    };
+    const models = scriptedClient({ script });
+    const answer = async (phase: PhaseName, attempt: number) => (await models.generate(request(phase, 'T1', { meta: { taskId: 'T1', phase, attempt } }))).value.n;
+    expect(await answer('plan', 1)).toBe(1);
+    expect(await answer('green', 1)).toBe(11);
+    expect(await answer('green', 1)).toBe(12);
+    expect(await answer('green', 1)).toBe(12);
+    expect(await answer('green', 2)).toBe(21);
+    expect(await answer('green', 3)).toBe(31);
+    expect(await answer('green', 4), 'attempt 4 starts the last entry over').toBe(31);
+    expect(await answer('green', 4)).toBe(32);
+    expect(await answer('green', 3)).toBe(32);
+    // A phase an entry leaves out: the task's own list (counted across attempts), then defaults.review.
+    expect(await answer('review', 1)).toBe(99);
+    const missing = await failure(models, request('plan', 'T1', { meta: { taskId: 'T1', phase: 'plan', attempt: 2 } }));
+    expect(missing).toBeInstanceOf(ScriptExhaustedError);
+  });
+
+  it('falls back from an attempt entry to the task\'s own list for a phase the entry leaves out', async () => {
+    const script: ScriptedScript = { tasks: { T1: { red: [{ n: 1 }, { n: 2 }], attempts: [{ green: [{ n: 10 }] }] } } };
+    const models = scriptedClient({ script });
+    const answer = async (phase: PhaseName, attempt: number) => (await models.generate(request(phase, 'T1', { meta: { taskId: 'T1', phase, attempt } }))).value.n;
+    expect(await answer('red', 1)).toBe(1);
+    expect(await answer('red', 2)).toBe(2);
+    expect(await answer('green', 2)).toBe(10);
+  });
+
   it('describes roles with the script model names', () => {
     const models = scriptedClient({ script: { models: { coder: 'qwen-sim' }, tasks: {} } });
     expect(models.describe('coder')).toEqual({ model: 'qwen-sim', backend: 'scripted' });

@@ -32,6 +32,16 @@ describe('loadScriptedModels', () => {
     expect(result).toMatchObject({ value: { ok: true }, model: 'planner-x', backend: 'scripted' });
   });
 
+  it('loads per-attempt answers and answers attempt 2 from its own entry', async () => {
+    const path = join(makeTempDir(), 'script.json');
+    writeFileSync(path, JSON.stringify({ tasks: { T1: { attempts: [{ green: [{ ok: false }] }, { green: [{ ok: true }] }] } } }));
+    const models = createModelClientFromBackend({ backend: await loadScriptedModels({ path }) });
+    const green = (attempt: number) =>
+      models.generate({ role: 'coder', promptId: 'coder-green@1', system: 's', user: 'u', schema: z.object({ ok: z.boolean() }), meta: { taskId: 'T1', phase: 'green', attempt } });
+    expect((await green(1)).value).toEqual({ ok: false });
+    expect((await green(2)).value).toEqual({ ok: true });
+  });
+
   it("paces streaming by the script's delayMs, which an explicit option overrides", async () => {
     const path = join(makeTempDir(), 'paced.json');
     writeFileSync(path, JSON.stringify({ delayMs: 60, tasks: { T1: { plan: [{ ok: true }] } } }));
@@ -62,11 +72,11 @@ describe('loadScriptedModels', () => {
     const path = join(makeTempDir(), 'bad.json');
     writeFileSync(
       path,
-      JSON.stringify({ models: { brain: '' }, tasks: { T1: { green: [], gates: [{}] }, 'odd id': { red: 'x' } }, extra: 1 }),
+      JSON.stringify({ models: { brain: '' }, tasks: { T1: { green: [], gates: [{}] }, 'odd id': { red: 'x' }, T2: { attempts: [{ green: [], gates: [] }] }, T3: { attempts: [] } }, extra: 1 }),
     );
     const error = await loadError(path);
     expect(error.message.startsWith(`Invalid model script ${path}: `)).toBe(true);
-    for (const fragment of ['$.models.brain', '$.tasks.T1.green', '$.tasks.T1: ', '"gates"', '$.tasks["odd id"].red', '"extra"']) {
+    for (const fragment of ['$.models.brain', '$.tasks.T1.green', '$.tasks.T1: ', '"gates"', '$.tasks["odd id"].red', '$.tasks.T2.attempts[0].green', '$.tasks.T2.attempts[0]: ', '$.tasks.T3.attempts', '"extra"']) {
       expect(error.message).toContain(fragment);
     }
     expect(error.code).toBe('SCRIPT_INVALID');
