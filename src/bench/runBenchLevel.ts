@@ -207,7 +207,10 @@ function summarize(options: {
     const failureTypes: string[] = [];
     const railsFired: Record<string, number> = {};
     let lastRail: string | null = null;
+    const attemptRefusedBy: Array<string | null> = [];
     for (const attempt of explanation?.attempts ?? []) {
+      const attemptRail = attempt.rails.filter((item) => !item.passed && !item.skipped).at(-1)?.name ?? null;
+      attemptRefusedBy.push(attemptRail ?? attempt.failureType ?? null);
       if (attempt.failureType) {
         failureTypes.push(attempt.failureType);
         failuresByType[attempt.failureType] = (failuresByType[attempt.failureType] ?? 0) + 1;
@@ -245,6 +248,7 @@ function summarize(options: {
       failureTypes,
       railsFired,
       refusedBy: delivered ? null : lastRail ?? lastAttempt?.failureType ?? (taskRun ? taskRun.status : 'not run'),
+      attemptRefusedBy,
     };
   });
   for (const [role, ms] of Object.entries(roleMs) as Array<[ModelRole, number]>) {

@@ -20,6 +20,11 @@ export interface BenchTaskResult {
   railsFired: Record<string, number>;
   /** What refused the task when it was not delivered: the last failing rail, else the last failure type; null when delivered. */
   refusedBy: string | null;
+  /**
+   * What refused each attempt, in order (its last failing rail, else its failure type); null for an attempt that
+   * was not refused. Absent in runs stored before it was recorded.
+   */
+  attemptRefusedBy?: Array<string | null>;
 }
 
 /** What `runBenchLevel` measured for one level in one rails mode (`nightshift bench run`). */
