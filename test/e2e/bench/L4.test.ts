@@ -20,11 +20,9 @@ const runLevel = runner.run;
 
 afterAll(() => runner.dispose());
 
-const name = `bench L4 task tracker CLI${sandbox ? ` (${sandbox} sandbox)` : ' [SKIPPED: neither Docker nor bubblewrap works here]'}${process.env.NIGHTSHIFT_BENCH_ALL ? '' : ' (not run: NIGHTSHIFT_BENCH_ALL=1 runs it)'}`;
+const name = `bench L4 task tracker CLI${sandbox ? ` (${sandbox} sandbox)` : ' [SKIPPED: neither Docker nor bubblewrap works here]'}`;
 
-// The levels' sessions would take CI past its 40 minutes; the default run proves the runner on a generated
-// two-task level (test/integration/bench/runBenchLevel.test.ts, test/e2e/cli/benchCommand.test.ts).
-describe.skipIf(sandbox === null || !process.env.NIGHTSHIFT_BENCH_ALL)(name, () => {
+describe.skipIf(sandbox === null)(name, () => {
   it(
     'the oracle commits every task on its first attempt and passes every hidden test',
     async () => {
@@ -43,20 +41,26 @@ describe.skipIf(sandbox === null || !process.env.NIGHTSHIFT_BENCH_ALL)(name, () 
   );
 
   it(
-    'with the rails on no bad answer is delivered: scope refuses the unplanned edit, bite the test that asserts nothing',
+    "with the rails on every bad answer is refused and the oracle's retry is delivered",
     async () => {
-      const result = await runLevel({ answers: 'bad', rails: 'on' });
+      const result = await runLevel({ answers: 'bad-then-oracle', rails: 'on' });
       expect(result.environmentError).toBeNull();
-      expect(result.committed).toBe(0);
-      expect(result.falseGo).toBe(0);
-      expect(result.tasks.map((task) => [task.taskId, task.status, task.refusedBy])).toEqual([
-        ['T1', 'deadlocked', 'scope'],
-        ['T2', 'skipped', 'skipped'],
-        ['T3', 'skipped', 'skipped'],
-        ['T4', 'skipped', 'skipped'],
-        ['T5', 'deadlocked', 'bite'],
-        ['T6', 'skipped', 'skipped'],
+      // What refused each attempt: T1's unplanned edit (scope), T2's placeholder (suite, after stubs), T3's and T5's
+      // tests that assert nothing or pass without the change (bite), T4's NO_GO review of its special case (review).
+      // T6's "bad" answer is the oracle's own, so it is delivered on attempt 1.
+      expect(result.tasks.map((task) => [task.taskId, task.status, task.attemptRefusedBy])).toEqual([
+        ['T1', 'done', ['scope', null]],
+        ['T2', 'done', ['suite', null]],
+        ['T3', 'done', ['bite', null]],
+        ['T4', 'done', ['review', null]],
+        ['T5', 'done', ['bite', null]],
+        ['T6', 'done', [null]],
       ]);
+      expect(result.tasks[1]?.railsFired.stubs, "T2's placeholder should fire the stubs rail").toBeGreaterThan(0);
+      for (const task of result.tasks) expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
+      expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
+      expect(result.falseGo).toBe(0);
+      expect(await runner.differencesFromOracle(result), "files delivered other than the oracle's answers made them").toEqual([]);
     },
     SESSION_TIMEOUT_MS,
   );
