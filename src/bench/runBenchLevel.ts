@@ -64,8 +64,14 @@ export async function runBenchLevel(options: {
     sandbox: sandboxSettings,
   });
   let commandMs = 0;
+  let firstTaskAt: number | null = null;
+  let setupCommandMs = 0;
   const onEvent = (event: EngineEvent) => {
-    if (event.type === 'command/finished') commandMs += event.durationMs;
+    if (event.type === 'command/finished') {
+      commandMs += event.durationMs;
+      if (firstTaskAt === null) setupCommandMs += event.durationMs;
+    }
+    if (event.type === 'task/started') firstTaskAt ??= Date.now();
     options.onEvent?.(event);
   };
   const started = Date.now();
@@ -87,10 +93,11 @@ export async function runBenchLevel(options: {
     environmentError = error.toJSON();
   }
   const wallMs = Date.now() - started;
+  const setupMs = Math.max(0, (firstTaskAt ?? started + wallMs) - started - setupCommandMs);
   try {
     const explained = outcome ? outcome.tasks.map((task) => assembled.store.explain(task.id)).filter((item): item is TaskExplanation => item !== null) : [];
     const hidden = outcome && !environmentError ? await runHiddenTests({ level, projectDir, outcome, workDir: options.workDir, dataDir: assembled.dataDir, sandbox: sandboxSettings }) : new Map<string, HiddenRun>();
-    return summarize({ level, rails, outcome, explained, hidden, wallMs, commandMs, environmentError });
+    return summarize({ level, rails, outcome, explained, hidden, wallMs, commandMs, setupMs, environmentError });
   } finally {
     await assembled.dispose();
   }
@@ -191,6 +198,7 @@ function summarize(options: {
   hidden: Map<string, HiddenRun>;
   wallMs: number;
   commandMs: number;
+  setupMs: number;
   environmentError: NightshiftErrorData | null;
 }): BenchLevelResult {
   const { level, outcome, explained, hidden } = options;
@@ -247,7 +255,7 @@ function summarize(options: {
       falseGo: delivered && hiddenRun !== null && (hiddenRun.failed > 0 || hiddenRun.passed === 0),
       failureTypes,
       railsFired,
-      refusedBy: delivered ? null : lastRail ?? lastAttempt?.failureType ?? (taskRun ? taskRun.status : 'not run'),
+      refusedBy: delivered ? null : lastRail ?? lastAttempt?.failureType ?? (taskRun ? (taskRun.status === 'skipped' ? `skipped: ${taskRun.reason}` : taskRun.status) : 'not run'),
       attemptRefusedBy,
     };
   });
@@ -276,6 +284,8 @@ function summarize(options: {
     failuresByType,
     failuresByRail,
     time: { modelMs, testsMs, harnessMs: Math.max(0, options.wallMs - modelMs - testsMs) },
+    setupMs: options.setupMs,
+    ...(outcome ? { models: outcome.session.models } : {}),
     harnessOverheadPerAttempt: { median: median(overheads), max: overheads.length === 0 ? 0 : Math.max(...overheads) },
     tokens,
     environmentError: options.environmentError,

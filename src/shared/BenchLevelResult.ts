@@ -18,7 +18,10 @@ export interface BenchTaskResult {
   failureTypes: string[];
   /** Rails that failed, with how many times, over the task's attempts. */
   railsFired: Record<string, number>;
-  /** What refused the task when it was not delivered: the last failing rail, else the last failure type; null when delivered. */
+  /**
+   * What refused the task when it was not delivered: the last failing rail, else the last failure type, else
+   * why it never ran (`skipped: dependency T1 ended deadlocked`); null when delivered.
+   */
   refusedBy: string | null;
   /**
    * What refused each attempt, in order (its last failing rail, else its failure type); null for an attempt that
@@ -55,6 +58,14 @@ export interface BenchLevelResult {
   failuresByRail: Record<string, number>;
   /** The session's wall time split: model calls, sandboxed commands (tests, lint, ...), and the rest. Milliseconds. */
   time: { modelMs: number; testsMs: number; harnessMs: number };
+  /**
+   * Of `time.harnessMs`, what passed before the first task began, milliseconds: the preflight's model probes,
+   * the model process's start and the models' loading (the preflight's commands count in `testsMs`). Absent in
+   * runs stored before it was measured.
+   */
+  setupMs?: number;
+  /** The model behind each role, as the session recorded it; absent when no session was recorded. */
+  models?: Partial<Record<ModelRole, { model: string; backend: string }>>;
   /** Time outside model calls and commands, as a fraction of each attempt's wall time. */
   harnessOverheadPerAttempt: { median: number; max: number };
   tokens: Partial<Record<ModelRole, { promptTokens: number; outputTokens: number; tokensPerSecond: number }>>;

@@ -35,12 +35,12 @@ export function createModelClientFromBackend(options: { backend: JsonModelBacken
       try {
         json = JSON.parse(result.text);
       } catch (error) {
-        throw new ModelOutputError({ role: request.role, promptId: request.promptId, output: result.text, issues: `not JSON (${(error as Error).message})`, cause: error });
+        throw new ModelOutputError({ role: request.role, promptId: request.promptId, output: result.text, issues: `not JSON (${(error as Error).message})`, usage: result.usage, cause: error });
       }
       const parsed = request.schema.safeParse(json);
       if (!parsed.success) {
         const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-        throw new ModelOutputError({ role: request.role, promptId: request.promptId, output: result.text, issues });
+        throw new ModelOutputError({ role: request.role, promptId: request.promptId, output: result.text, issues, usage: result.usage });
       }
       return { value: parsed.data, text: result.text, model: result.model, backend: result.backend, usage: result.usage };
     },

@@ -62,6 +62,8 @@ export async function callModel<T>(
     });
     return result.value;
   } catch (error) {
+    // Output the schema refused still cost its tokens and time: the backend measured them.
+    const usage = error instanceof ModelOutputError ? error.usage : null;
     ctx.store.recordModelCall({
       attemptId: attemptRecord?.id ?? null,
       taskRunId: ctx.taskRun.id,
@@ -69,10 +71,10 @@ export async function callModel<T>(
       promptId: prompt.promptId,
       model,
       backend,
-      promptTokens: 0,
-      outputTokens: 0,
-      durationMs: ctx.clock.now() - started,
-      timeToFirstTokenMs: null,
+      promptTokens: usage?.promptTokens ?? 0,
+      outputTokens: usage?.outputTokens ?? 0,
+      durationMs: usage?.durationMs ?? ctx.clock.now() - started,
+      timeToFirstTokenMs: usage?.timeToFirstTokenMs ?? null,
       error: describeError(error).slice(0, 2000),
       at: started,
     });
