@@ -27,12 +27,14 @@ const badPlan = (testFile: string): Plan => ({
 });
 
 /** Brain answers in order (a thrown error for an Error); every call is kept. */
-function scriptedBrain(answers: Array<Plan | Error>): ModelClient & { calls: number } {
+function scriptedBrain(answers: Array<Plan | Error>): ModelClient & { calls: number; maxTokens: Array<number | undefined> } {
   const client = {
     calls: 0,
-    async generate<T>(request: { schema: { parse(value: unknown): T } }) {
+    maxTokens: [] as Array<number | undefined>,
+    async generate<T>(request: { schema: { parse(value: unknown): T }; maxTokens?: number }) {
       const answer = answers[client.calls] ?? answers.at(-1)!;
       client.calls += 1;
+      client.maxTokens.push(request.maxTokens);
       if (answer instanceof Error) throw answer;
       return {
         value: request.schema.parse(answer),
@@ -45,7 +47,7 @@ function scriptedBrain(answers: Array<Plan | Error>): ModelClient & { calls: num
     describe: () => ({ model: 'scripted', backend: 'test' }),
     async dispose() {},
   };
-  return client as ModelClient & { calls: number };
+  return client as ModelClient & { calls: number; maxTokens: Array<number | undefined> };
 }
 
 /** A sandbox that runs nothing: every command "exits 0" and is kept for the assertions. */
@@ -115,7 +117,7 @@ async function setup(options: { maxAttempts: number; answers: Array<Plan | Error
 
 describe('runTask decisions, in memory', () => {
   it('deadlocks on the third identical failure with budget left, writing the audit and a handoff report', async () => {
-    const { store, taskRun, sandbox, run, decisions, decided } = await setup({ maxAttempts: 5, answers: [badPlan('calc_spec.txt')] });
+    const { store, taskRun, models, sandbox, run, decisions, decided } = await setup({ maxAttempts: 5, answers: [badPlan('calc_spec.txt')] });
     const outcome = await run();
     expect(outcome.status).toBe('deadlocked');
     expect(outcome.commit).toBeNull();
@@ -125,6 +127,8 @@ describe('runTask decisions, in memory', () => {
       [3, 'DEADLOCK'],
     ]);
     expect(decided()).toEqual(decisions());
+    // A plan is a few hundred tokens: the brain's output is capped so a runaway answer cannot fill its context.
+    expect(models.maxTokens).toEqual([2048, 2048, 2048]);
     // The baseline ran once, before the first attempt; PLAN's failures ran nothing.
     expect(sandbox.commands.map((command) => command.label)).toEqual(['baseline']);
     const failures = store.explain(taskRun.id)!.failures;

@@ -8,6 +8,12 @@ import type { TaskContext } from './TaskContext.js';
 
 /** Token budgets per prompt, sized for the smallest supported context windows. */
 const BUDGET_TOKENS: Record<ModelRole, number> = { brain: 6_000, coder: 12_000, qa: 8_000 };
+/**
+ * Output caps per role. A plan or a verdict is a few hundred tokens; a model that never closes its JSON would
+ * otherwise run to the end of its context on every call (minutes each on a large context). The coder's
+ * answers carry whole files, so it keeps the room its context leaves.
+ */
+const OUTPUT_TOKENS: Partial<Record<ModelRole, number>> = { brain: 2_048, qa: 2_048 };
 
 /**
  * One structured model call for a phase: renders the prompt within the role's token budget, records the
@@ -43,6 +49,7 @@ export async function callModel<T>(
       user: prompt.user,
       schema: options.schema,
       meta: { taskId: ctx.taskRun.spec.id, phase: options.phase, attempt: options.attempt },
+      ...(OUTPUT_TOKENS[options.role] === undefined ? {} : { maxTokens: OUTPUT_TOKENS[options.role] }),
       onToken: (text) => ctx.emit({ type: 'model/token', at: ctx.clock.now(), taskRunId: ctx.taskRun.id, role: options.role, text }),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
