@@ -36,7 +36,7 @@ function formatFigures(figures: BenchFigures, results: BenchLevelResult[]): stri
   // Before the first task, the harness figure is mostly the models starting: said, so it is not read as the loop's cost.
   const setup = setups.length === results.length ? ` (${ms(spreadOf(setups))} of it before the first task: preflight model probes, model start and load)` : '';
   // Undelivered tasks' hidden tests run on the starting code; without this, 0/N reads as if the model's code ran.
-  const nothingDelivered = figures.committed.max === 0 ? ' (nothing delivered: they ran on the starting code, where each test file that cannot load counts as one test)' : '';
+  const nothingDelivered = figures.committed.max === 0 ? ' (nothing delivered: they ran on the starting code)' : '';
   const lines = [
     `${figures.levelId}, rails ${figures.rails}${figures.repeats > 1 ? `, ${figures.repeats} runs (median, min..max)` : ''}`,
     `  tasks committed      ${show(figures.committed)}/${figures.total}`,

@@ -8,7 +8,8 @@ import type { LoadedBenchLevel } from './LoadedBenchLevel.js';
 /**
  * Reads one level folder: level.json through its schema, TASKS.md through the backlog parser, and the task
  * ids of `hidden/`. Throws `BenchLevelInvalidError` when any part is missing or refused, or a hidden folder
- * names a task the backlog lacks, so a broken level fails before a session starts.
+ * names a task the backlog lacks, or `hiddenTests` does not count exactly the tasks of `hidden/`, so a broken
+ * level fails before a session starts.
  */
 export async function loadBenchLevel(options: {
   /** The level folder (relative paths resolve against the cwd). */
@@ -48,5 +49,13 @@ export async function loadBenchLevel(options: {
   const hiddenDirs = hiddenEntries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   const unknown = hiddenDirs.filter((id) => !tasks.some((task) => task.id === id)).sort();
   if (unknown.length > 0) fail(`hidden/ has folders for tasks TASKS.md does not have: ${unknown.join(', ')}`);
-  return { dir, level, tasks, hiddenTaskIds: tasks.map((task) => task.id).filter((id) => hiddenDirs.includes(id)) };
+  const hiddenTaskIds = tasks.map((task) => task.id).filter((id) => hiddenDirs.includes(id));
+  if (level.hiddenTests) {
+    const declared = Object.keys(level.hiddenTests);
+    const undeclared = hiddenTaskIds.filter((id) => !declared.includes(id));
+    const extra = declared.filter((id) => !hiddenTaskIds.includes(id)).sort();
+    if (undeclared.length > 0) fail(`level.json hiddenTests lacks ${undeclared.join(', ')}, which hidden/ has tests for`);
+    if (extra.length > 0) fail(`level.json hiddenTests counts tests for ${extra.join(', ')}, which hidden/ has no folder for`);
+  }
+  return { dir, level, tasks, hiddenTaskIds };
 }

@@ -175,14 +175,17 @@ async function runHiddenTests(options: {
       });
       const output = `${testRun.result.stdout}\n${testRun.result.stderr}`.trim();
       const tail = output.length > OUTPUT_CHARS ? output.slice(-OUTPUT_CHARS) : output;
+      const declared = level.level.hiddenTests?.[taskId] ?? 0;
       if (testRun.report === null) {
         // No report: nothing can be counted as passed, whatever the exit code says.
-        results.set(taskId, { passed: 0, failed: 1, total: 1, output: `${testRun.reportProblem ?? 'no test report'}\n${tail}` });
+        results.set(taskId, { passed: 0, failed: Math.max(declared, 1), total: Math.max(declared, 1), output: `${testRun.reportProblem ?? 'no test report'}\n${tail}` });
         continue;
       }
       const counts = countOutcomes(testRun.report);
       const loadErrors = testRun.report.loadErrors.length;
-      results.set(taskId, { passed: counts.passed, failed: counts.failed + counts.errored + loadErrors, total: counts.executed + counts.skipped + loadErrors, output: tail });
+      // Tests that could not even load (the code they import is missing) count as failed, out of the declared total.
+      const total = Math.max(declared, counts.executed + counts.skipped + loadErrors);
+      results.set(taskId, { passed: counts.passed, failed: total - counts.passed - counts.skipped, total, output: tail });
     }
   } finally {
     await sandbox.dispose();

@@ -21,9 +21,16 @@ export const benchLevelSchema = z
      * `python3 -m pytest -q -p no:cacheprovider .nightshift-hidden/{task}`.
      */
     hiddenTestCommand: z.string().min(1).includes('{task}'),
+    /**
+     * How many hidden tests each task has, as its runner counts them with the task delivered (parametrised
+     * cases included). A task that is not delivered is still judged out of this many, even when its tests
+     * cannot load against the code it lacks (a runner then reports one load error, not the tests). Every task
+     * of `hidden/` must be listed. Default: the totals the runner reports.
+     */
+    hiddenTests: z.record(z.string().min(1), z.number().int().positive()).optional(),
     /** Debian packages the level's code needs in the sandbox (as nightshift.json's sandboxPackages). */
     sandboxPackages: z.object({ debian: z.array(z.string().min(1)) }).strict().optional(),
-    /** Too slow for the default `npm test` run; CI (`NIGHTSHIFT_BENCH_ALL=1`) runs it. */
+    /** Left out of `nightshift bench run` unless `--levels` names it or says `all`. */
     slow: z.boolean().default(false),
     /** Published figures this level is compared with in the README, free text. */
     reference: z.string().optional(),

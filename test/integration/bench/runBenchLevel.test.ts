@@ -43,8 +43,8 @@ describe('runBenchLevel on a generated two-task level', () => {
     const { dir, badPath } = createTinyBenchLevel({ parent: root });
     const level = await loadBenchLevel({ dir });
     const on = await runBenchLevel({ level, models: `scripted:${badPath}`, rails: 'on', dataDir: join(root, 'data'), workDir: join(root, 'on'), ...local });
-    // Nothing delivered: each hidden file fails to import its module at the start and counts as one test.
-    expect(on).toMatchObject({ committed: 0, hiddenPassed: 0, hiddenTotal: 2, falseGo: 0, environmentError: null });
+    // Nothing delivered: each hidden file fails to import its module at the start, and its declared tests count as failed.
+    expect(on).toMatchObject({ committed: 0, hiddenPassed: 0, hiddenTotal: 5, falseGo: 0, environmentError: null });
     expect(on.tasks.every((task) => task.hidden === null && task.refusedBy !== null)).toBe(true);
     expect(on.deadlocks + on.escalations).toBe(2);
     expect(Object.values(on.failuresByType).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(2);
@@ -72,6 +72,9 @@ describe('runBenchLevel on a generated two-task level', () => {
     expect((await listBenchLevels({ root })).map((level) => level.level.id)).toEqual(['L3', 'L10']);
     writeFiles(join(root, 'L3'), { 'hidden/T9/test_x.py': '' });
     await expect(listBenchLevels({ root })).rejects.toMatchObject({ code: 'BENCH_LEVEL_INVALID', message: expect.stringContaining('T9') });
+    const level10 = JSON.parse(readFileSync(join(root, 'L10', 'level.json'), 'utf8'));
+    writeFiles(join(root, 'L10'), { 'level.json': JSON.stringify({ ...level10, hiddenTests: { T1: 3 } }) });
+    await expect(loadBenchLevel({ dir: join(root, 'L10') })).rejects.toMatchObject({ code: 'BENCH_LEVEL_INVALID', message: expect.stringContaining('hiddenTests lacks T2') });
     writeFiles(join(root, 'L3'), { 'level.json': '{"id": "L3"}' });
     await expect(loadBenchLevel({ dir: join(root, 'L3') })).rejects.toMatchObject({ code: 'BENCH_LEVEL_INVALID', message: expect.stringContaining('level.json') });
   });
