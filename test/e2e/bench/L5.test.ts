@@ -19,8 +19,8 @@ const runLevel = runner.run;
 
 afterAll(() => runner.dispose());
 
-describe.skipIf(!docker.docker || (level.level.slow && !process.env.NIGHTSHIFT_BENCH_ALL))(
-  dockerSkipNote(docker, level.level.slow ? 'bench L5 Flask bookmark API (slow: NIGHTSHIFT_BENCH_ALL=1 runs it)' : 'bench L5 Flask bookmark API'),
+describe.skipIf(!docker.docker)(
+  dockerSkipNote(docker, 'bench L5 Flask bookmark API'),
   () => {
     it(
       'the oracle commits every task on its first attempt and passes every hidden test',
@@ -40,19 +40,24 @@ describe.skipIf(!docker.docker || (level.level.slow && !process.env.NIGHTSHIFT_B
     );
 
     it(
-      'with the rails on no bad answer is delivered: T1 asserts nothing and bite refuses it, the rest wait on it',
+      "with the rails on every bad answer is refused; T2's too narrow bad plan outlives its refusal, so scope refuses the oracle's retry",
       async () => {
-        const result = await runLevel({ answers: 'bad', rails: 'on' });
+        const result = await runLevel({ answers: 'bad-then-oracle', rails: 'on' });
         expect(result.environmentError).toBeNull();
-        expect(result.committed).toBe(0);
-        expect(result.falseGo).toBe(0);
-        expect(result.tasks.map((task) => [task.taskId, task.status, task.refusedBy])).toEqual([
-          ['T1', 'deadlocked', 'bite'],
-          ['T2', 'skipped', 'skipped'],
-          ['T3', 'skipped', 'skipped'],
-          ['T4', 'skipped', 'skipped'],
-          ['T5', 'skipped', 'skipped'],
+        // T1's test asserts nothing and T2's passes without the change (bite); the oracle's retry delivers T1. The
+        // loop asks for a plan once (again only after a scope refusal that also drops the test), so T2's retries
+        // keep the bad plan, whose targetFiles leave out bookmarks/store.py: scope refuses the oracle's code, which
+        // needs it, until DEADLOCK, and T3 to T5 wait on T2. A loop that re-planned there would deliver T2.
+        expect(result.tasks.map((task) => [task.taskId, task.status, task.attemptRefusedBy])).toEqual([
+          ['T1', 'done', ['bite', null]],
+          ['T2', 'deadlocked', ['bite', 'scope', 'scope', 'scope']],
+          ['T3', 'skipped', []],
+          ['T4', 'skipped', []],
+          ['T5', 'skipped', []],
         ]);
+        expect(result.tasks[0]?.hidden?.failed, `T1's hidden tests failed:\n${result.tasks[0]?.hidden?.output}`).toBe(0);
+        expect(result.committed).toBe(1);
+        expect(result.falseGo).toBe(0);
       },
       SESSION_TIMEOUT_MS,
     );

@@ -19,8 +19,8 @@ const runLevel = runner.run;
 
 afterAll(() => runner.dispose());
 
-describe.skipIf(!docker.docker || (level.level.slow && !process.env.NIGHTSHIFT_BENCH_ALL))(
-  dockerSkipNote(docker, level.level.slow ? 'bench L6 expense tracker with JWT (slow: NIGHTSHIFT_BENCH_ALL=1 runs it)' : 'bench L6 expense tracker with JWT'),
+describe.skipIf(!docker.docker)(
+  dockerSkipNote(docker, 'bench L6 expense tracker with JWT'),
   () => {
     it(
       'the oracle commits every task on its first attempt and passes every hidden test',
@@ -40,19 +40,26 @@ describe.skipIf(!docker.docker || (level.level.slow && !process.env.NIGHTSHIFT_B
     );
 
     it(
-      'with the rails on no bad answer is delivered: T1\'s test passes without the change, so its RED proof fails (bite), and the rest wait on it',
+      "with the rails on every bad answer is refused and the oracle's retry is delivered",
       async () => {
-        const result = await runLevel({ answers: 'bad', rails: 'on' });
+        const result = await runLevel({ answers: 'bad-then-oracle', rails: 'on' });
         expect(result.environmentError).toBeNull();
-        expect(result.committed).toBe(0);
-        expect(result.falseGo).toBe(0);
-        expect(result.tasks.map((task) => [task.taskId, task.status, task.refusedBy])).toEqual([
-          ['T1', 'deadlocked', 'bite'],
-          ['T2', 'skipped', 'skipped'],
-          ['T3', 'skipped', 'skipped'],
-          ['T4', 'skipped', 'skipped'],
-          ['T5', 'skipped', 'skipped'],
+        // What refused each attempt: T1's and T2's tests pass without the change or assert nothing (bite); T3's edit
+        // of money.py is out of scope, and its test, kept across that refusal, then fails bite under the oracle's
+        // code; T4's special case gets a NO_GO review; T5's to_csv is a stub.
+        expect(result.tasks.map((task) => [task.taskId, task.status, task.attemptRefusedBy])).toEqual([
+          ['T1', 'done', ['bite', null]],
+          ['T2', 'done', ['bite', null]],
+          ['T3', 'done', ['scope', 'bite', null]],
+          ['T4', 'done', ['review', null]],
+          ['T5', 'done', ['stubs', null]],
         ]);
+        for (const task of result.tasks) expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
+        expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
+        expect(result.falseGo).toBe(0);
+        // The loop keeps a verified failing test across a refusal of the code: T5's bad test (status and mimetype
+        // only, but it fails before the change and passes after it) is delivered with the oracle's export.
+        expect(await runner.differencesFromOracle(result), "files delivered other than the oracle's answers made them").toEqual(['tests/test_export.py']);
       },
       SESSION_TIMEOUT_MS,
     );
