@@ -43,6 +43,8 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
   const railsFired: Record<string, number> = {};
   let plan: Plan | null = null;
   let red: VerifiedRed | null = null;
+  /** The plan the kept test was written for, across a re-plan. */
+  let redPlan: Plan | null = null;
   let feedback = '';
   let lastReview: ReviewAudit = { verdict: null, askVerified: null };
   let lastDecision: Decision | null = null;
@@ -63,8 +65,15 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
     const inputs = { ctx, taskText, attempt: number, feedback };
 
     try {
+      const previousPlan = plan ?? redPlan;
       const currentPlan: Plan = plan ?? (await runPhase({ ...phase, name: 'plan', body: () => planTask(inputs) }));
       plan = currentPlan;
+      // A new plan that names another test file cannot build on the kept test: RED starts again.
+      if (red && previousPlan && previousPlan.testFile !== currentPlan.testFile) {
+        await writeChanges({ root: ctx.workspaceDir, changes: red.changes, side: 'before' });
+        red = null;
+      }
+      redPlan = currentPlan;
       const verifiedRed: VerifiedRed = red ?? (await runPhase({ ...phase, name: 'red', body: () => writeFailingTest({ ...inputs, plan: currentPlan }) }));
       red = verifiedRed;
       green = await runPhase({ ...phase, name: 'green', body: () => writeCode({ ...inputs, plan: currentPlan, testContent: verifiedRed.testContent }) });
@@ -143,7 +152,9 @@ export async function runTask(ctx: TaskContext): Promise<TaskOutcome> {
         await writeChanges({ root: ctx.workspaceDir, changes: red.changes, side: 'before' });
         red = null;
       }
-      if (failure.type === 'localization' || failure.type === 'scope') plan = keepRed ? plan : null;
+      // A plan whose files were wrong is asked again, with the refusal as feedback, even when the test is kept:
+      // keeping it would refuse every later attempt's code for the same files (a certain deadlock).
+      if (failure.type === 'localization' || failure.type === 'scope') plan = null;
       if (decision === 'RETRY') continue;
 
       if (red) await writeChanges({ root: ctx.workspaceDir, changes: red.changes, side: 'before' });

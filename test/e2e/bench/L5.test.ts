@@ -40,24 +40,29 @@ describe.skipIf(!docker.docker)(
     );
 
     it(
-      "with the rails on every bad answer is refused; T2's too narrow bad plan outlives its refusal, so scope refuses the oracle's retry",
+      "with the rails on every bad answer is refused, and the oracle's retry is delivered (T2's after a re-plan)",
       async () => {
         const result = await runLevel({ answers: 'bad-then-oracle', rails: 'on' });
         expect(result.environmentError).toBeNull();
-        // T1's test asserts nothing and T2's passes without the change (bite); the oracle's retry delivers T1. The
-        // loop asks for a plan once (again only after a scope refusal that also drops the test), so T2's retries
-        // keep the bad plan, whose targetFiles leave out bookmarks/store.py: scope refuses the oracle's code, which
-        // needs it, until DEADLOCK, and T3 to T5 wait on T2. A loop that re-planned there would deliver T2.
+        // T1's test asserts nothing and T2's passes without the change (bite). T2's bad plan leaves
+        // bookmarks/store.py out of its targetFiles, so scope refuses the oracle's code on attempt 2; the loop
+        // then asks for a plan again, and the oracle's delivers on attempt 3. T3's answer (which also edits
+        // README.md out of scope) and T4's special-cased tag counts fail the suite; T5's test passes without the
+        // change (bite).
         expect(result.tasks.map((task) => [task.taskId, task.status, task.attemptRefusedBy])).toEqual([
           ['T1', 'done', ['bite', null]],
-          ['T2', 'deadlocked', ['bite', 'scope', 'scope', 'scope']],
-          ['T3', 'skipped', []],
-          ['T4', 'skipped', []],
-          ['T5', 'skipped', []],
+          ['T2', 'done', ['bite', 'scope', null]],
+          ['T3', 'done', ['suite', null]],
+          ['T4', 'done', ['suite', null]],
+          ['T5', 'done', ['bite', null]],
         ]);
-        expect(result.tasks[0]?.hidden?.failed, `T1's hidden tests failed:\n${result.tasks[0]?.hidden?.output}`).toBe(0);
-        expect(result.committed).toBe(1);
+        for (const task of result.tasks) expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
+        expect(result.committed).toBe(5);
+        expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
         expect(result.falseGo).toBe(0);
+        // T3's bad answer failed on its code: its test, verified failing and judging behaviour (thinner than the
+        // oracle's, not wrong), is kept for the retry and ships beside the oracle's code.
+        expect(await runner.differencesFromOracle(result), "files delivered other than the oracle's answers made them").toEqual(['tests/test_one_bookmark.py']);
       },
       SESSION_TIMEOUT_MS,
     );
