@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { assembleEngine } from '../assembly/assembleEngine.js';
-import { prepareWorkspace } from '../engine/loop/prepareWorkspace.js';
+import { prepareWorkspace, type PreparedWorkspace } from '../engine/loop/prepareWorkspace.js';
 import type { SessionOutcome } from '../engine/createEngine.js';
 import type { TaskExplanation } from '../engine/ports/Store.js';
 import { countOutcomes } from '../engine/testing/countOutcomes.js';
@@ -20,6 +20,7 @@ import type { ModelRole } from '../shared/modelRole.js';
 import { NightshiftError } from '../shared/NightshiftError.js';
 import type { NightshiftErrorData } from '../shared/NightshiftErrorData.js';
 import type { ProjectConfig } from '../shared/projectConfigSchema.js';
+import type { Sandbox } from '../shared/sandbox/Sandbox.js';
 import type { LoadedBenchLevel } from './LoadedBenchLevel.js';
 
 const run = promisify(execFile);
@@ -131,8 +132,9 @@ async function copyLevelRepo(level: LoadedBenchLevel, projectDir: string): Promi
 }
 
 /**
- * Every task's hidden tests, one task at a time, in one checkout of the delivery branch's head (the start
- * when nothing was delivered, so undelivered tasks still count their tests), in the session's kind of sandbox.
+ * Every task's hidden tests, one task at a time, each in a checkout of the commit that delivered it (a false
+ * GO is judged on what was delivered, before a later task could repair or hide it), or of the session's last
+ * commit for a task not delivered (the start when nothing was), in the session's kind of sandbox.
  */
 async function runHiddenTests(options: {
   level: LoadedBenchLevel;
@@ -145,52 +147,59 @@ async function runHiddenTests(options: {
   const { level, outcome } = options;
   const session = outcome.session;
   const vcs = createGitVcs({ refIntentsDir: refIntentsDir({ dataDir: options.dataDir }) });
-  const prepared = await prepareWorkspace({
-    vcs,
-    workspacesDir: resolve(options.workDir),
-    root: options.projectDir,
-    name: 'hidden-checkout',
-    commitOid: session.headCommit ?? session.baseCommit,
-  });
-  await cp(join(level.dir, 'hidden'), join(prepared.workspaceDir, HIDDEN_DIR), { recursive: true });
+  const last = session.headCommit ?? session.baseCommit;
+  const deliveredAt = new Map(outcome.tasks.flatMap((task) => (task.status === 'done' && task.commit ? [[task.spec.id, task.commit] as const] : [])));
   const preference: ProjectConfig['sandbox'] = session.sandbox === 'docker' ? 'docker' : session.sandbox === 'local' ? 'local' : 'native';
-  const sandbox = await createSandboxFactory({ ...options.sandbox, preference })({
-    sessionId: `${session.id}-hidden`,
-    workspaceDir: prepared.workspaceDir,
-    stack: prepared.stack,
-    config: prepared.config,
-    readOnlyDirs: prepared.readOnlyDirs,
-  });
+  const createSandbox = createSandboxFactory({ ...options.sandbox, preference });
   const results = new Map<string, HiddenRun>();
-  try {
-    for (const taskId of level.hiddenTaskIds) {
-      const command = level.level.hiddenTestCommand.replaceAll('{task}', taskId);
-      const testRun = await runTestsWithReport({
-        sandbox,
-        workspaceDir: prepared.workspaceDir,
-        config: prepared.config,
-        stack: { ...prepared.stack, testFileCommand: () => command },
-        files: [`${HIDDEN_DIR}/${taskId}`],
-        label: `hidden:${taskId}`,
-      });
-      const output = `${testRun.result.stdout}\n${testRun.result.stderr}`.trim();
-      const tail = output.length > OUTPUT_CHARS ? output.slice(-OUTPUT_CHARS) : output;
-      const declared = level.level.hiddenTests?.[taskId] ?? 0;
-      if (testRun.report === null) {
-        // No report: nothing can be counted as passed, whatever the exit code says.
-        results.set(taskId, { passed: 0, failed: Math.max(declared, 1), total: Math.max(declared, 1), output: `${testRun.reportProblem ?? 'no test report'}\n${tail}` });
-        continue;
-      }
-      const counts = countOutcomes(testRun.report);
-      const loadErrors = testRun.report.loadErrors.length;
-      // Tests that could not even load (the code they import is missing) count as failed, out of the declared total.
-      const total = Math.max(declared, counts.executed + counts.skipped + loadErrors);
-      results.set(taskId, { passed: counts.passed, failed: total - counts.passed - counts.skipped, total, output: tail });
+  const checkouts = new Map<string, string[]>();
+  for (const taskId of level.hiddenTaskIds) {
+    const commit = deliveredAt.get(taskId) ?? last;
+    checkouts.set(commit, [...(checkouts.get(commit) ?? []), taskId]);
+  }
+  for (const [index, [commitOid, taskIds]] of [...checkouts].entries()) {
+    const prepared = await prepareWorkspace({ vcs, workspacesDir: resolve(options.workDir), root: options.projectDir, name: `hidden-checkout-${index + 1}`, commitOid });
+    await cp(join(level.dir, 'hidden'), join(prepared.workspaceDir, HIDDEN_DIR), { recursive: true });
+    const sandbox = await createSandbox({
+      sessionId: `${session.id}-hidden-${index + 1}`,
+      workspaceDir: prepared.workspaceDir,
+      stack: prepared.stack,
+      config: prepared.config,
+      readOnlyDirs: prepared.readOnlyDirs,
+    });
+    try {
+      for (const taskId of taskIds) results.set(taskId, await runHiddenTask({ level, taskId, prepared, sandbox }));
+    } finally {
+      await sandbox.dispose();
     }
-  } finally {
-    await sandbox.dispose();
   }
   return results;
+}
+
+/** One task's hidden tests in a prepared checkout, counted from the runner's report out of the declared total. */
+async function runHiddenTask(options: { level: LoadedBenchLevel; taskId: string; prepared: PreparedWorkspace; sandbox: Sandbox }): Promise<HiddenRun> {
+  const { level, taskId, prepared } = options;
+  const command = level.level.hiddenTestCommand.replaceAll('{task}', taskId);
+  const testRun = await runTestsWithReport({
+    sandbox: options.sandbox,
+    workspaceDir: prepared.workspaceDir,
+    config: prepared.config,
+    stack: { ...prepared.stack, testFileCommand: () => command },
+    files: [`${HIDDEN_DIR}/${taskId}`],
+    label: `hidden:${taskId}`,
+  });
+  const output = `${testRun.result.stdout}\n${testRun.result.stderr}`.trim();
+  const tail = output.length > OUTPUT_CHARS ? output.slice(-OUTPUT_CHARS) : output;
+  const declared = level.level.hiddenTests?.[taskId] ?? 0;
+  if (testRun.report === null) {
+    // No report: nothing can be counted as passed, whatever the exit code says.
+    return { passed: 0, failed: Math.max(declared, 1), total: Math.max(declared, 1), output: `${testRun.reportProblem ?? 'no test report'}\n${tail}` };
+  }
+  const counts = countOutcomes(testRun.report);
+  const loadErrors = testRun.report.loadErrors.length;
+  // Tests that could not even load (the code they import is missing) count as failed, out of the declared total.
+  const total = Math.max(declared, counts.executed + counts.skipped + loadErrors);
+  return { passed: counts.passed, failed: total - counts.passed - counts.skipped, total, output: tail };
 }
 
 function summarize(options: {
