@@ -47,14 +47,18 @@ describe.skipIf(sandbox === null)(name, () => {
       expect(result.environmentError).toBeNull();
       // What refused each attempt: T1's placeholder divide fails its own new tests (suite, after stubs), and T2's
       // special-cased power and sqrt rewrite core.py without T1's multiply and divide, whose tests then fail.
-      // T3's and T4's "bad" answers are the oracle's own, so they are delivered on attempt 1.
+      // T3's test passes without the change (strings and None already raise TypeError in Python, and it never
+      // tries a boolean), so RED refuses it before any code (bite); its code lets booleans through. T4's test
+      // calls history() and clear_history() but asserts nothing (bite); its history() hands out the list itself.
       expect(result.tasks.map((task) => [task.taskId, task.status, task.attemptRefusedBy])).toEqual([
         ['T1', 'done', ['suite', null]],
         ['T2', 'done', ['suite', null]],
-        ['T3', 'done', [null]],
-        ['T4', 'done', [null]],
+        ['T3', 'done', ['bite', null]],
+        ['T4', 'done', ['bite', null]],
       ]);
       expect(result.tasks[0]?.railsFired.stubs, 'the placeholder divide should fire the stubs rail').toBeGreaterThan(0);
+      expect(result.tasks[2]?.railsFired, "T3's test is refused in RED, before any rail runs").toEqual({});
+      expect(result.tasks[3]?.railsFired.bite, "T4's assertion-free test should fire the bite rail").toBe(1);
       for (const task of result.tasks) expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
       expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
       expect(result.falseGo).toBe(0);
@@ -69,7 +73,8 @@ describe.skipIf(sandbox === null)(name, () => {
       const result = await runLevel({ answers: 'bad', rails: 'off' });
       expect(result.environmentError).toBeNull();
       // T1's placeholder divide fails its own new test, so even "the suite passes" refuses it, and T3 and T4 wait
-      // on T1. T2's power and sqrt answer only the visible test's inputs: delivered, and its hidden tests fail.
+      // on T1 (their bad answers would pass the suite and fail their hidden tests). T2's power and sqrt answer only
+      // the visible test's inputs: delivered, and its hidden tests fail.
       expect(result.tasks.map((task) => [task.taskId, task.delivered, task.falseGo])).toEqual([
         ['T1', false, false],
         ['T2', true, true],

@@ -46,17 +46,19 @@ describe.skipIf(sandbox === null)(name, () => {
       const result = await runLevel({ answers: 'bad-then-oracle', rails: 'on' });
       expect(result.environmentError).toBeNull();
       // What refused each attempt: T1's unplanned edit (scope), T2's placeholder (suite, after stubs), T3's and T5's
-      // tests that assert nothing or pass without the change (bite), T4's NO_GO review of its special case (review).
-      // T6's "bad" answer is the oracle's own, so it is delivered on attempt 1.
+      // tests that pass without the change or assert nothing (bite), T4's NO_GO review of its special case (review),
+      // and T6's test that only checks that the CLI has StoreError and main (bite), over code that reports a broken
+      // file from list, complete and delete but lets add crash.
       expect(result.tasks.map((task) => [task.taskId, task.status, task.attemptRefusedBy])).toEqual([
         ['T1', 'done', ['scope', null]],
         ['T2', 'done', ['suite', null]],
         ['T3', 'done', ['bite', null]],
         ['T4', 'done', ['review', null]],
         ['T5', 'done', ['bite', null]],
-        ['T6', 'done', [null]],
+        ['T6', 'done', ['bite', null]],
       ]);
       expect(result.tasks[1]?.railsFired.stubs, "T2's placeholder should fire the stubs rail").toBeGreaterThan(0);
+      expect(result.tasks[5]?.railsFired.bite, "T6's name-only test should fire the bite rail").toBe(1);
       for (const task of result.tasks) expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
       expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
       expect(result.falseGo).toBe(0);
@@ -71,8 +73,9 @@ describe.skipIf(sandbox === null)(name, () => {
       const result = await runLevel({ answers: 'bad', rails: 'off' });
       expect(result.environmentError).toBeNull();
       // T1's list command is right but also rewrites tracker/store.py out of scope: delivered, hidden tests pass.
-      // T2's placeholder complete fails its own test, so T3, T4 and T6 wait on it. T5 asserts nothing over a
-      // load_tasks that still lets json errors through and a save that is not atomic.
+      // T2's placeholder complete fails its own test, so T3, T4 and T6 wait on it (T6's bad answer would pass the
+      // suite and fail its hidden tests). T5 asserts nothing over a load_tasks that still lets json errors through
+      // and a save that is not atomic.
       expect(result.tasks.map((task) => [task.taskId, task.delivered, task.falseGo])).toEqual([
         ['T1', true, false],
         ['T2', false, false],
