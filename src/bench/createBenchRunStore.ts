@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { createSqliteStore } from '../engine/store/createSqliteStore.js';
+import { benchRunRecordOf, type BenchRunRow } from './benchRunRecordOf.js';
 import type { BenchLevelResult } from '../shared/BenchLevelResult.js';
 
 /** One level, rails mode and repeat of a stored benchmark run. */
@@ -36,16 +37,6 @@ export interface BenchRunStore {
   dispose(): void;
 }
 
-interface BenchRunRow {
-  run_id: string;
-  started_at: number;
-  models: string;
-  rails: 'on' | 'off';
-  level_id: string;
-  repeat_index: number;
-  result: string;
-}
-
 /**
  * The `bench_runs` table of the data directory's database. Kept out of the engine's Store port on purpose:
  * benchmark results are the CLI's and the Metrics view's reading, never the loop's, so the port and its
@@ -68,15 +59,7 @@ export function createBenchRunStore(options: {
       insert.run(record.runId, record.startedAt, record.models, record.rails, record.levelId, record.repeatIndex, JSON.stringify(record.result));
     },
     getRun(runId) {
-      return byRun.all(runId).map((row) => ({
-        runId: row.run_id,
-        startedAt: row.started_at,
-        models: row.models,
-        rails: row.rails,
-        levelId: row.level_id,
-        repeatIndex: row.repeat_index,
-        result: JSON.parse(row.result) as BenchLevelResult,
-      }));
+      return byRun.all(runId).map(benchRunRecordOf);
     },
     listRuns() {
       const runs = new Map<string, BenchRunSummary>();

@@ -1,26 +1,16 @@
 import Database from 'better-sqlite3';
 import { compareBenchRuns } from '../bench/compareBenchRuns.js';
+import { benchRunRecordOf, type BenchRunRow } from '../bench/benchRunRecordOf.js';
 import type { BenchRunRecord } from '../bench/createBenchRunStore.js';
 import { groupFigures } from '../bench/groupFigures.js';
 import { HARNESS_OVERHEAD_TARGET } from '../bench/HARNESS_OVERHEAD_TARGET.js';
 import { openDataDir } from '../engine/store/openDataDir.js';
-import type { BenchLevelResult } from '../shared/BenchLevelResult.js';
 import { BENCH_RUNS_DEFAULT_LIMIT, type BenchRunView } from '../shared/benchProtocol.js';
 import { BenchRunNotFoundError } from './BenchRunNotFoundError.js';
 import type { HostContext } from './HostContext.js';
 import type { HostHandlers } from './HostHandlers.js';
 
 type BenchHandlers = Pick<HostHandlers, 'bench/runs' | 'bench/compare'>;
-
-interface BenchRunRow {
-  run_id: string;
-  started_at: number;
-  models: string;
-  rails: 'on' | 'off';
-  level_id: string;
-  repeat_index: number;
-  result: string;
-}
 
 /** The newest runs' ids, then all their rows, in the order `createBenchRunStore`'s `getRun` gives a run's records. */
 const NEWEST_RUNS_SQL = `
@@ -64,7 +54,7 @@ export function createBenchHandlers(options: {
 
   // A database from before the benchmark's migration has no bench_runs table: nothing was ever stored there.
   const hasTable = (): boolean => db().prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bench_runs'").get() !== undefined;
-  const runRecords = (runId: string): BenchRunRecord[] => (hasTable() ? db().prepare<[string], BenchRunRow>(RUN_SQL).all(runId).map(toRecord) : []);
+  const runRecords = (runId: string): BenchRunRecord[] => (hasTable() ? db().prepare<[string], BenchRunRow>(RUN_SQL).all(runId).map(benchRunRecordOf) : []);
 
   return {
     'bench/runs': ({ limit = BENCH_RUNS_DEFAULT_LIMIT }) => {
@@ -75,7 +65,7 @@ export function createBenchHandlers(options: {
         const byRun = new Map<string, BenchRunRecord[]>();
         for (const row of db().prepare<[number], BenchRunRow>(NEWEST_RUNS_SQL).all(limit)) {
           const records = byRun.get(row.run_id) ?? [];
-          records.push(toRecord(row));
+          records.push(benchRunRecordOf(row));
           byRun.set(row.run_id, records);
         }
         return { runs: [...byRun.values()].map(viewOf), total, harnessOverheadTarget: HARNESS_OVERHEAD_TARGET };
@@ -88,18 +78,6 @@ export function createBenchHandlers(options: {
       if (missing.length > 0) throw new BenchRunNotFoundError({ missing });
       return { a: viewOf(recordsA), b: viewOf(recordsB), rows: compareBenchRuns({ a: recordsA, b: recordsB }) };
     },
-  };
-}
-
-function toRecord(row: BenchRunRow): BenchRunRecord {
-  return {
-    runId: row.run_id,
-    startedAt: row.started_at,
-    models: row.models,
-    rails: row.rails,
-    levelId: row.level_id,
-    repeatIndex: row.repeat_index,
-    result: JSON.parse(row.result) as BenchLevelResult,
   };
 }
 
