@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
 import { createBenchLevelRunner } from '../../utils/createBenchLevelRunner.js';
-import { bubblewrapWorks } from '../../utils/bubblewrapWorks.js';
-import { findTestDocker } from '../../utils/findTestDocker.js';
+import { expectBenchOracle } from '../../utils/expectBenchOracle.js';
+import { pickBenchSandbox } from '../../utils/pickBenchSandbox.js';
 
 const LEVEL_DIR = resolve('resources/bench/API1');
 /**
@@ -16,29 +16,19 @@ const SESSION_TIMEOUT_MS = 2_400_000;
 
 const level = await loadBenchLevel({ dir: LEVEL_DIR });
 // Standard library only: any sandbox runs it, Docker when a daemon answers, bubblewrap otherwise.
-const docker = await findTestDocker();
-const sandbox = docker.docker ? 'docker' : bubblewrapWorks() ? 'native' : null;
+const { sandbox, note } = await pickBenchSandbox();
 const runner = createBenchLevelRunner({ level, sandbox: sandbox ?? 'docker' });
 const runLevel = runner.run;
 
 afterAll(() => runner.dispose());
 
 describe.skipIf(sandbox === null)(
-  `bench API1 eleven-task blog API${sandbox ? ` (${sandbox} sandbox)` : ' [SKIPPED: neither Docker nor bubblewrap works here]'}`,
+  `bench API1 eleven-task blog API${note}`,
   () => {
     it(
       'the oracle commits every task on its first attempt and passes every hidden test',
       async () => {
-        const result = await runLevel({ answers: 'oracle', rails: 'on' });
-        expect(result.environmentError).toBeNull();
-        for (const task of result.tasks) {
-          expect(task.firstAttempt, `${task.taskId} was not committed on attempt 1: refused by ${task.refusedBy} after ${task.attempts} attempt(s)`).toBe(true);
-          expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
-        }
-        expect(result.committed).toBe(11);
-        expect(result.hiddenTotal).toBe(HIDDEN_TOTAL);
-        expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
-        expect(result.falseGo).toBe(0);
+        const result = await expectBenchOracle({ runner, committed: 11, hiddenTotal: HIDDEN_TOTAL });
         expect(result.firstRunPassRate).toBe(1);
       },
       SESSION_TIMEOUT_MS,

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
 import { createBenchLevelRunner } from '../../utils/createBenchLevelRunner.js';
+import { expectBenchOracle } from '../../utils/expectBenchOracle.js';
 import { dockerSkipNote, findTestDocker } from '../../utils/findTestDocker.js';
 
 const LEVEL_DIR = resolve('resources/bench/L6');
@@ -25,16 +26,7 @@ describe.skipIf(!docker.docker)(
     it(
       'the oracle commits every task on its first attempt and passes every hidden test',
       async () => {
-        const result = await runLevel({ answers: 'oracle', rails: 'on' });
-        expect(result.environmentError).toBeNull();
-        for (const task of result.tasks) {
-          expect(task.firstAttempt, `${task.taskId} was not committed on attempt 1: refused by ${task.refusedBy} after ${task.attempts} attempt(s)`).toBe(true);
-          expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
-        }
-        expect(result.committed).toBe(5);
-        expect(result.hiddenTotal).toBe(HIDDEN_TOTAL);
-        expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
-        expect(result.falseGo).toBe(0);
+        await expectBenchOracle({ runner, committed: 5, hiddenTotal: HIDDEN_TOTAL });
       },
       SESSION_TIMEOUT_MS,
     );

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadBenchLevel } from '../../../src/bench/loadBenchLevel.js';
 import { createBenchLevelRunner } from '../../utils/createBenchLevelRunner.js';
-import { bubblewrapWorks } from '../../utils/bubblewrapWorks.js';
-import { findTestDocker } from '../../utils/findTestDocker.js';
+import { expectBenchOracle } from '../../utils/expectBenchOracle.js';
+import { pickBenchSandbox } from '../../utils/pickBenchSandbox.js';
 
 const LEVEL_DIR = resolve('resources/bench/TS1');
 /** Hidden tests per task (vitest's count, `it.each` cases included): T1 21, T2 6, T3 10, T4 6, T5 4. */
@@ -12,30 +12,20 @@ const HIDDEN_TOTAL = 47;
 const SESSION_TIMEOUT_MS = 1_200_000;
 
 // The sandbox image's Node (20.19) runs vitest 4; Docker when a daemon answers, bubblewrap otherwise.
-const docker = await findTestDocker();
 const level = await loadBenchLevel({ dir: LEVEL_DIR });
-const sandbox = docker.docker ? 'docker' : bubblewrapWorks() ? 'native' : null;
+const { sandbox, note } = await pickBenchSandbox();
 const runner = createBenchLevelRunner({ level, sandbox: sandbox ?? 'docker' });
 const runLevel = runner.run;
 
 afterAll(() => runner.dispose());
 
 describe.skipIf(sandbox === null)(
-  `bench TS1 TypeScript inventory library${sandbox ? ` (${sandbox} sandbox)` : ' [SKIPPED: neither Docker nor bubblewrap works here]'}`,
+  `bench TS1 TypeScript inventory library${note}`,
   () => {
     it(
       'the oracle commits every task on its first attempt and passes every hidden test',
       async () => {
-        const result = await runLevel({ answers: 'oracle', rails: 'on' });
-        expect(result.environmentError).toBeNull();
-        for (const task of result.tasks) {
-          expect(task.firstAttempt, `${task.taskId} was not committed on attempt 1: refused by ${task.refusedBy} after ${task.attempts} attempt(s)`).toBe(true);
-          expect(task.hidden?.failed, `${task.taskId}'s hidden tests failed:\n${task.hidden?.output}`).toBe(0);
-        }
-        expect(result.committed).toBe(5);
-        expect(result.hiddenTotal).toBe(HIDDEN_TOTAL);
-        expect(result.hiddenPassed).toBe(HIDDEN_TOTAL);
-        expect(result.falseGo).toBe(0);
+        await expectBenchOracle({ runner, committed: 5, hiddenTotal: HIDDEN_TOTAL });
       },
       SESSION_TIMEOUT_MS,
     );
